@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot numeric loops must be built optimised and unchecked: Swift loops in debug builds
+// are 30–300× slower, and bounds checks cost ~2× in the convolution inner loops.
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Seismo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "seismo", targets: ["seismo"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // BLAS/LAPACK from the system (Debian: libopenblas-dev), behind one small Swift interface.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // zlib for gzipped IDX files and compressed NPZ archives.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Wire vocabulary shared by every role. No dependencies.
+        .target(name: "Protocol"),
+        // The ONNX file format: generated protobuf code over our own schema subset, reader and writer.
+        .target(name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // Tensors, models, forward/backward, training, data readers, model zoo.
+        .target(name: "Engine", dependencies: ["Protocol", "ONNX", "CBLAS", "CZlib"], swiftSettings: numericFlags),
+        .executableTarget(
+            name: "seismo",
+            dependencies: ["Engine", "Protocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: numericFlags),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

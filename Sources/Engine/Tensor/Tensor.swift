@@ -1,0 +1,70 @@
+/// A dense, contiguous, row-major (NCHW) tensor with value semantics.
+public struct Tensor<Scalar: EngineScalar>: Sendable, Equatable {
+    public var shape: [Int]
+    public var scalars: [Scalar]
+
+    public init(shape: [Int], scalars: [Scalar]) {
+        precondition(shape.reduce(1, *) == scalars.count,
+                     "Tensor: shape \(shape) holds \(shape.reduce(1, *)) elements, got \(scalars.count)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    public init(zeros shape: [Int]) {
+        self.init(shape: shape, scalars: [Scalar](repeating: 0, count: shape.reduce(1, *)))
+    }
+
+    public init(repeating value: Scalar, shape: [Int]) {
+        self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    public var count: Int { scalars.count }
+    public var rank: Int { shape.count }
+
+    /// Elements per item of the leading (batch) axis.
+    public var itemCount: Int { shape.dropFirst().reduce(1, *) }
+
+    /// The same elements under another shape of equal size.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, scalars: scalars)
+    }
+
+    /// Converts element-wise to another precision.
+    public func converted<T: EngineScalar>(to _: T.Type = T.self) -> Tensor<T> {
+        if let same = self as? Tensor<T> { return same }
+        return Tensor<T>(shape: shape, scalars: scalars.map { T($0) })
+    }
+
+    /// Items `range` of the leading axis.
+    public func items(_ range: Range<Int>) -> Tensor {
+        let n = itemCount
+        return Tensor(shape: [range.count] + shape.dropFirst(),
+                      scalars: Array(scalars[(range.lowerBound * n)..<(range.upperBound * n)]))
+    }
+
+    /// Stacks tensors of equal shape along a new leading axis.
+    public static func stacking(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty)
+        var all: [Scalar] = []
+        all.reserveCapacity(parts.count * parts[0].count)
+        for p in parts {
+            precondition(p.shape == parts[0].shape)
+            all.append(contentsOf: p.scalars)
+        }
+        return Tensor(shape: [parts.count] + parts[0].shape, scalars: all)
+    }
+
+    /// Concatenates tensors along the leading axis.
+    public static func concatenatingItems(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty)
+        let tail = Array(parts[0].shape.dropFirst())
+        var all: [Scalar] = []
+        var n = 0
+        for p in parts {
+            precondition(Array(p.shape.dropFirst()) == tail)
+            all.append(contentsOf: p.scalars)
+            n += p.shape.first ?? 0
+        }
+        return Tensor(shape: [n] + tail, scalars: all)
+    }
+}
