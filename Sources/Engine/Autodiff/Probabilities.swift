@@ -1,0 +1,30 @@
+/// Probabilities formed in Double from logits, whatever precision the network ran in:
+/// log-sum-exp softmax, and 1 − p_k as the sum of the other probabilities (never by subtraction,
+/// which is 17 % off in Float32 on a confident digit model and exactly 0 on a more confident one).
+public enum Probabilities {
+    public static func softmax<S: EngineScalar>(_ logits: ArraySlice<S>) -> [Double] {
+        let z = logits.map(Double.init)
+        let m = z.max() ?? 0
+        let e = z.map { Foundation_exp($0 - m) }
+        let sum = e.reduce(0, +)
+        return e.map { $0 / sum }
+    }
+
+    /// `1 − p_k` for every k, as Σ_{j≠k} p_j.
+    public static func complements(_ p: [Double]) -> [Double] {
+        p.indices.map { k in p.indices.reduce(0.0) { $1 == k ? $0 : $0 + p[$1] } }
+    }
+
+    /// Row-wise softmax of `[N, K]` logits.
+    public static func softmaxRows<S: EngineScalar>(_ logits: Tensor<S>) -> [[Double]] {
+        let k = logits.shape[1]
+        return (0..<logits.shape[0]).map { softmax(logits.scalars[($0 * k)..<(($0 + 1) * k)]) }
+    }
+
+    /// Index of the largest value (the first on ties).
+    public static func argmax<C: Collection>(_ v: C) -> Int where C.Element: Comparable, C.Index == Int {
+        var best = v.startIndex
+        for i in v.indices where v[i] > v[best] { best = i }
+        return best - v.startIndex
+    }
+}

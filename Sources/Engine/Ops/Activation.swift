@@ -1,0 +1,67 @@
+/// Element-wise activations. Kinks follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = alpha,
+/// Clip passes the gradient where min ≤ x ≤ max.
+struct Activation: Sendable {
+    enum Function: Sendable {
+        case relu
+        case leakyRelu(alpha: Double)
+        case sigmoid
+        case tanh
+        case clip(min: Double, max: Double)
+    }
+
+    var function: Function
+
+    func forward<S: EngineScalar>(_ x: Tensor<S>) -> Tensor<S> {
+        var y = x
+        y.scalars.withUnsafeMutableBufferPointer { out in
+            switch function {
+            case .relu:
+                for i in out.indices where !(out[i] > 0) { out[i] = 0 }
+            case .leakyRelu(let alpha):
+                let a = S(alpha)
+                for i in out.indices where !(out[i] > 0) { out[i] *= a }
+            case .sigmoid:
+                for i in out.indices { out[i] = 1 / (1 + S.exp(-out[i])) }
+            case .tanh:
+                for i in out.indices { out[i] = S.tanh(out[i]) }
+            case .clip(let lo, let hi):
+                let l = S(lo), h = S(hi)
+                for i in out.indices { out[i] = Swift.min(Swift.max(out[i], l), h) }
+            }
+        }
+        return y
+    }
+
+    /// dx = dy · f'(x), with x (and y) of the forward sample b / replication.
+    func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
+        guard step.needs[0] != .none else { return [nil] }
+        var dx = dy
+        let item = step.inputs[0].itemCount
+        let r = step.replication
+        step.inputs[0].scalars.withUnsafeBufferPointer { x in
+            step.output.scalars.withUnsafeBufferPointer { y in
+                dx.scalars.withUnsafeMutableBufferPointer { g in
+                    let batch = g.count / Swift.max(item, 1)
+                    for b in 0..<batch {
+                        let go = b * item, xo = (b / r) * item
+                        for i in 0..<item {
+                            g[go + i] *= derivative(x: x[xo + i], y: y[xo + i])
+                        }
+                    }
+                }
+            }
+        }
+        return [dx]
+    }
+
+    @inline(__always)
+    private func derivative<S: EngineScalar>(x: S, y: S) -> S {
+        switch function {
+        case .relu: return x > 0 ? 1 : 0
+        case .leakyRelu(let alpha): return x > 0 ? 1 : S(alpha)
+        case .sigmoid: return y * (1 - y)
+        case .tanh: return 1 - y * y
+        case .clip(let lo, let hi): return (x >= S(lo) && x <= S(hi)) ? 1 : 0
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// Max and average pooling over precomputed windows. A max-pool gradient goes to the first
+/// maximum in scan order (as in PyTorch); GlobalAveragePool is an average pool over the plane.
+struct Pooling: Sendable {
+    enum Kind: Sendable { case max, average }
+
+    var kind: Kind
+    var channels: Int
+    var windows: PoolingWindows
+
+    var outputItemShape: [Int] { [channels, windows.outputHeight, windows.outputWidth] }
+
+    func forward<S: EngineScalar>(_ x: Tensor<S>, batch: Int) -> (Tensor<S>, NodeMemo<S>?) {
+        let planes = batch * channels
+        var y = Tensor<S>(zeros: [batch] + outputItemShape)
+        var argmax = [Int32](repeating: -1, count: kind == .max ? y.count : 0)
+        let (inPlane, outPlane) = (windows.inputPlane, windows.outputPlane)
+        x.scalars.withUnsafeBufferPointer { px in
+            y.scalars.withUnsafeMutableBufferPointer { py in
+                argmax.withUnsafeMutableBufferPointer { idx in
+                    windows.offsets.withUnsafeBufferPointer { off in
+                        for p in 0..<planes {
+                            let src = p * inPlane, dst = p * outPlane
+                            for o in 0..<outPlane {
+                                let range = Int(windows.starts[o])..<Int(windows.starts[o + 1])
+                                switch kind {
+                                case .max:
+                                    var best = -S.infinity, at = Int32(-1)
+                                    for w in range where px[src + Int(off[w])] > best || at < 0 {
+                                        best = px[src + Int(off[w])]
+                                        at = off[w]
+                                    }
+                                    py[dst + o] = at < 0 ? 0 : best
+                                    idx[dst + o] = at
+                                case .average:
+                                    var s: S = 0
+                                    for w in range { s += px[src + Int(off[w])] }
+                                    py[dst + o] = s / S(windows.divisors[o])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (y, kind == .max ? .indices(argmax) : nil)
+    }
+
+    func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
+        guard step.needs[0] != .none else { return [nil] }
+        let cotangents = dy.shape[0]
+        let (inPlane, outPlane) = (windows.inputPlane, windows.outputPlane)
+        let outItem = channels * outPlane
+        var dx = Tensor<S>(zeros: [cotangents, channels, windows.height, windows.width])
+        var argmax: [Int32] = []
+        if case .indices(let saved)? = step.memo { argmax = saved }
+        let r = step.replication
+        dy.scalars.withUnsafeBufferPointer { g in
+            dx.scalars.withUnsafeMutableBufferPointer { out in
+                for c in 0..<cotangents {
+                    for ch in 0..<channels {
+                        let src = (c * channels + ch) * outPlane
+                        let dst = (c * channels + ch) * inPlane
+                        let saved = (c / r) * outItem + ch * outPlane
+                        for o in 0..<outPlane {
+                            switch kind {
+                            case .max:
+                                let at = argmax[saved + o]
+                                if at >= 0 { out[dst + Int(at)] += g[src + o] }
+                            case .average:
+                                let v = g[src + o] / S(windows.divisors[o])
+                                for w in Int(windows.starts[o])..<Int(windows.starts[o + 1]) {
+                                    out[dst + Int(windows.offsets[w])] += v
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [dx]
+    }
+}

@@ -1,0 +1,31 @@
+/// Training losses on `[B, K]` logits: the mean loss over the batch and its gradient.
+public enum Loss: String, Sendable, CaseIterable {
+    /// Mean cross-entropy of softmax(z) against integer labels.
+    case crossEntropy = "cross-entropy"
+    /// Mean squared error against one-hot targets, averaged over all B·K entries (as PyTorch's MSELoss).
+    case mse
+
+    /// Sum of per-sample losses of a chunk and the gradient of `total / batchSize` w.r.t. the logits.
+    public func evaluate<S: EngineScalar>(_ logits: Tensor<S>, labels: ArraySlice<Int>, batchSize: Int) -> (sum: Double, gradient: Tensor<S>) {
+        let n = logits.shape[0], k = logits.shape[1]
+        var gradient = Tensor<S>(zeros: [n, k])
+        var sum = 0.0
+        for i in 0..<n {
+            let y = labels[labels.startIndex + i]
+            let row = logits.scalars[(i * k)..<((i + 1) * k)]
+            switch self {
+            case .crossEntropy:
+                let p = Probabilities.softmax(row)
+                sum += -Foundation_log(max(p[y], .leastNonzeroMagnitude))
+                for j in 0..<k { gradient.scalars[i * k + j] = S((p[j] - (j == y ? 1 : 0)) / Double(batchSize)) }
+            case .mse:
+                for j in 0..<k {
+                    let diff = Double(row[row.startIndex + j]) - (j == y ? 1 : 0)
+                    sum += diff * diff / Double(k)
+                    gradient.scalars[i * k + j] = S(2 * diff / Double(batchSize * k))
+                }
+            }
+        }
+        return (sum, gradient)
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing Seismo needs on a fresh Debian machine with Swift:
+# OpenBLAS (BLAS + LAPACK), zlib, real Fashion-MNIST for the end-to-end checks, and the
+# Python oracle packages (onnxruntime, onnx) that check models Seismo writes.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist python3 python3-pip)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c "import onnxruntime, onnx, numpy" >/dev/null 2>&1; then
+  echo "installing python packages: onnxruntime onnx numpy" >&2
+  python3 -m pip install -q onnxruntime onnx numpy 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages onnxruntime onnx numpy
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: builds Seismo, runs every test suite, then the end-to-end checks
+# (ONNX written by Seismo read back by onnxruntime; training on real Fashion-MNIST).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-dependencies.sh
+
+echo "== release build and end-to-end checks" >&2
+swift build -c release --product seismo
+bash scripts/check-end-to-end.sh "$(swift build -c release --show-bin-path)/seismo"
+
+echo "== unit and golden tests" >&2
+swift build --build-tests
+swift test --skip-build
