@@ -24,7 +24,8 @@ let package = Package(
         // Wire vocabulary shared by every role. No dependencies.
         .target(name: "Protocol"),
         // The ONNX file format: generated protobuf code over our own schema subset, reader and writer.
-        .target(name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["onnx.proto"]),
         // Tensors, models, forward/backward, training, data readers, model zoo.
         .target(name: "Engine", dependencies: ["Protocol", "ONNX", "CBLAS", "CZlib"], swiftSettings: numericFlags),
         .executableTarget(

@@ -19,6 +19,16 @@ for case in mlp_digits cnn_digits dense_rgb; do
   python3 scripts/compare_npy.py "$work/$case/jacobian.npy" "$golden/$case/jacobian_input.npy" --per-sample-max-rel 1e-3
 done
 
+echo "-- a model with its weights in an external .onnx.data file (as PyTorch's dynamo exporter writes)" >&2
+python3 - "$golden/dense_rgb/model.onnx" "$work/external/model.onnx" <<'PY'
+import os, sys, onnx
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+onnx.save_model(onnx.load(sys.argv[1]), sys.argv[2], save_as_external_data=True,
+                all_tensors_to_one_file=True, location="model.onnx.data", size_threshold=0)
+PY
+"$seismo" jacobian --model "$work/external/model.onnx" --data "$golden/dense_rgb/inputs.npy" --out "$work/external-jacobian" 2>/dev/null
+python3 scripts/compare_npy.py "$work/external-jacobian/jacobian.npy" "$golden/dense_rgb/jacobian_input.npy" --per-sample-max-rel 1e-3
+
 echo "-- models written by seismo, read by onnxruntime" >&2
 python3 - "$work/x.npy" "$work/v.npy" <<'PY'
 import sys, numpy as np
