@@ -98,10 +98,20 @@ enum ConstantFolding {
     }
 
     private static func shapeOf(_ x: StaticTensor, _ node: OnnxNode) throws -> StaticTensor {
-        let start = try node.int("start", default: 0), end = try node.int("end", default: x.shape.count)
-        let r = x.shape.count
+        try shapeSlice(x.shape.map(Double.init), node)
+    }
+
+    /// The shape of a batched activation: the batch axis stands as `StaticTensor.batchMarker`.
+    static func shapeOfActivation(_ itemShape: [Int], _ node: OnnxNode) throws -> StaticTensor {
+        try shapeSlice([StaticTensor.batchMarker] + itemShape.map(Double.init), node)
+    }
+
+    /// Shape's `start`/`end` attributes (opset 15), clamped as the specification says.
+    private static func shapeSlice(_ dims: [Double], _ node: OnnxNode) throws -> StaticTensor {
+        let r = dims.count
+        let start = try node.int("start", default: 0), end = try node.int("end", default: r)
         let lo = max(0, min(r, start < 0 ? start + r : start)), hi = max(lo, min(r, end < 0 ? end + r : end))
-        return .integers(Array(x.shape[lo..<hi]))
+        return StaticTensor(shape: [hi - lo], values: Array(dims[lo..<hi]), isInteger: true)
     }
 
     static func normalizedAxis(_ axis: Int, rank: Int, inclusive: Bool = false, _ node: OnnxNode) throws -> Int {

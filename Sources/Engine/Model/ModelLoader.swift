@@ -132,6 +132,10 @@ struct GraphBuilder {
         guard let output = node.outputs.first, !output.isEmpty else {
             throw ModelError.node(node.name, node.opType, "has no output")
         }
+        if node.opType == "Shape", case .activation(let a)? = inputs.first {
+            env[output] = .fixed(try ConstantFolding.shapeOfActivation(activationShapes[a], node))
+            return
+        }
         if !hasActivation {
             guard ConstantFolding.foldableOps.contains(node.opType) else {
                 throw ModelError.node(node.name, node.opType, "has only constant inputs and cannot be evaluated at load")

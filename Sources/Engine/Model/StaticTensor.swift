@@ -34,7 +34,7 @@ struct StaticTensor: Sendable, Equatable {
         case .uint8(let v): values = v.map(Double.init)
         case .bool(let v): values = v.map { $0 ? 1 : 0 }
         default:
-            throw ModelError(place: "tensor '\(tensor.name)'", "element type \(tensor.data) is not supported")
+            throw ModelError(place: "tensor '\(tensor.name)'", "element type \(tensor.dataType) is not supported in shape arithmetic")
         }
         self.init(shape: tensor.dims, values: values, isInteger: isInteger,
                   initializerName: initializer ? tensor.name : nil)

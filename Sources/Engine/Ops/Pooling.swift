@@ -1,5 +1,10 @@
 /// Max and average pooling over precomputed windows. A max-pool gradient goes to the first
 /// maximum in scan order (as in PyTorch); GlobalAveragePool is an average pool over the plane.
+///
+/// Values within `tieTolerance` of each other count as tied. Exact ties are common (a constant
+/// background gives equal values in a window), and a summation order that differs between
+/// GEMM kernels can split such a tie by an ulp, which would move the gradient to another pixel.
+/// The tolerance keeps the gradient on the first of them whatever kernel summed them.
 struct Pooling: Sendable {
     enum Kind: Sendable { case max, average }
 
@@ -9,11 +14,15 @@ struct Pooling: Sendable {
 
     var outputItemShape: [Int] { [channels, windows.outputHeight, windows.outputWidth] }
 
+    /// 16 units of rounding, relative to the larger value.
+    static func tieTolerance<S: EngineScalar>() -> S { 16 * S.ulpOfOne }
+
     func forward<S: EngineScalar>(_ x: Tensor<S>, batch: Int) -> (Tensor<S>, NodeMemo<S>?) {
         let planes = batch * channels
         var y = Tensor<S>(zeros: [batch] + outputItemShape)
         var argmax = [Int32](repeating: -1, count: kind == .max ? y.count : 0)
         let (inPlane, outPlane) = (windows.inputPlane, windows.outputPlane)
+        let tolerance: S = Self.tieTolerance()
         x.scalars.withUnsafeBufferPointer { px in
             y.scalars.withUnsafeMutableBufferPointer { py in
                 argmax.withUnsafeMutableBufferPointer { idx in
@@ -25,9 +34,12 @@ struct Pooling: Sendable {
                                 switch kind {
                                 case .max:
                                     var best = -S.infinity, at = Int32(-1)
-                                    for w in range where px[src + Int(off[w])] > best || at < 0 {
-                                        best = px[src + Int(off[w])]
-                                        at = off[w]
+                                    for w in range {
+                                        let v = px[src + Int(off[w])]
+                                        if at < 0 || v - best > tolerance * Swift.max(abs(v), abs(best)) {
+                                            best = v
+                                            at = off[w]
+                                        }
                                     }
                                     py[dst + o] = at < 0 ? 0 : best
                                     idx[dst + o] = at
