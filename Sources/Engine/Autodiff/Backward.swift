@@ -25,6 +25,8 @@ public struct Gradients<S: EngineScalar>: Sendable {
 extension Network {
     /// Reverse mode with a batch of B = N · replication cotangents `seed` (`[B, K]`) at the logits;
     /// cotangent b belongs to forward sample b / replication.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward(
         _ pass: ForwardPass<S>, seed: Tensor<S>, replication: Int = 1,
         input wantInput: Bool = true, parameters request: ParameterGradientRequest<S> = .none

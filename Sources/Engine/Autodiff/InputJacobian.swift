@@ -4,6 +4,8 @@ extension Network {
     /// The Jacobian of the K logits with respect to the input for every sample: `[N, K, D]`.
     /// Each sample's K one-hot cotangents travel backward as one batch; samples are split
     /// across `threads` threads, with BLAS single-threaded inside.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func inputJacobians(_ input: Tensor<S>, threads: Int = availableCores,
                                progress: ((Int) -> Void)? = nil) -> Tensor<S> {
         BLASThreads.useOne()

@@ -39,6 +39,8 @@ public struct ForwardPass<S: EngineScalar>: Sendable {
 
 extension Network {
     /// Runs the graph up to the logits on a batch `[N] + inputShape`, keeping every activation.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func forward(_ input: Tensor<S>, mode: ForwardMode = .inference) -> ForwardPass<S> {
         let batch = input.shape[0]
         precondition(input.count == batch * model.inputCount,
@@ -57,6 +59,8 @@ extension Network {
     }
 
     /// Logits `[N, K]` of a batch.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func logits(_ input: Tensor<S>) -> Tensor<S> {
         forward(input).logits
     }

@@ -6,6 +6,8 @@ public enum Loss: String, Sendable, CaseIterable {
     case mse
 
     /// Sum of per-sample losses of a chunk and the gradient of `total / batchSize` w.r.t. the logits.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func evaluate<S: EngineScalar>(_ logits: Tensor<S>, labels: ArraySlice<Int>, batchSize: Int) -> (sum: Double, gradient: Tensor<S>) {
         let n = logits.shape[0], k = logits.shape[1]
         var gradient = Tensor<S>(zeros: [n, k])

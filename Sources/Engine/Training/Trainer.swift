@@ -38,6 +38,8 @@ public struct Trainer<S: EngineScalar> {
     }
 
     /// One pass over the data in a seeded random order. `progress` gets (samples done, running loss).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public mutating func trainEpoch(_ epoch: Int, images: Tensor<S>, labels: [Int],
                                     progress: ((Int, Double) -> Void)? = nil) -> EpochReport {
         BLASThreads.useOne()
@@ -118,6 +120,8 @@ public struct Trainer<S: EngineScalar> {
 
 extension Network {
     /// Accuracy and predictions on a labelled set, evaluated in parallel.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func predictions(_ images: Tensor<S>, threads: Int = availableCores, batch: Int = 256) -> [Int] {
         BLASThreads.useOne()
         let n = images.shape[0], k = model.classes
