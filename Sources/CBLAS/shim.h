@@ -11,4 +11,9 @@ void dgesdd_(const char *jobz, const int *m, const int *n, double *a, const int 
 
 // OpenBLAS threading control: the engine parallelises across samples and keeps BLAS single-threaded.
 void openblas_set_num_threads(int num_threads);
+
+// The allocator knobs that go with it: the engine's per-pass temporaries stay in the heap.
+#if defined(__linux__)
+#include <malloc.h>
+#endif
 #endif

@@ -48,7 +48,8 @@ extension Network {
             if needs.allSatisfy({ $0 == .none }) { continue }
             let step = BackwardStep(inputs: node.inputs.map { tensor($0, in: pass.values) },
                                     output: pass.values[node.output]!, memo: pass.memos[k],
-                                    needs: needs, replication: replication)
+                                    needs: needs, replication: replication,
+                                    filters: FilterLookup(cache: filterCache, node: k))
             let inputGrads = node.operation.backward(dy, step)
             for (ref, g) in zip(node.inputs, inputGrads) {
                 guard let g else { continue }

@@ -1,7 +1,7 @@
 /// Single-thread sgemm throughput, measured so benchmarks can report ratios against it.
 public enum GemmBenchmark {
     public static func singleThreadGflops(size n: Int = 512, repeats: Int = 20) -> Double {
-        BLASThreads.useOne()
+        RuntimeTuning.apply()
         let a = [Float](repeating: 0.5, count: n * n), b = a
         var c = [Float](repeating: 0, count: n * n)
         let clock = ContinuousClock()

@@ -35,4 +35,6 @@ struct BackwardStep<S: EngineScalar> {
     var needs: [GradientNeed]
     /// Cotangents per forward sample: cotangent b belongs to sample b / replication.
     var replication: Int
+    /// Where the node finds weights transformed once per network (nil: transform afresh).
+    var filters: FilterLookup<S>? = nil
 }

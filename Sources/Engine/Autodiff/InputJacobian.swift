@@ -1,5 +1,3 @@
-import CBLAS
-
 extension Network {
     /// The Jacobian of the K logits with respect to the input for every sample: `[N, K, D]`.
     /// Each sample's K one-hot cotangents travel backward as one batch; samples are split
@@ -8,7 +6,7 @@ extension Network {
     @_specialize(where S == Double)
     public func inputJacobians(_ input: Tensor<S>, threads: Int = availableCores,
                                progress: ((Int) -> Void)? = nil) -> Tensor<S> {
-        BLASThreads.useOne()
+        RuntimeTuning.apply()
         let n = input.shape[0], k = model.classes, d = model.inputCount
         var result = [S](repeating: 0, count: n * k * d)
         let chunk = samplesPerPass
@@ -49,11 +47,4 @@ extension Network {
         let largest = model.activationShapes.map { $0.reduce(1, *) }.max() ?? 1
         return max(1, min(32, (4 << 20) / max(1, largest * model.classes)))
     }
-}
-
-/// BLAS runs single-threaded: the engine parallelises across samples instead
-/// (measured: 1 BLAS thread × 2 samples beats 2 BLAS threads × 1 sample at these sizes).
-public enum BLASThreads {
-    private static let once: Void = { openblas_set_num_threads(1) }()
-    public static func useOne() { _ = once }
 }

@@ -2,11 +2,18 @@
 /// Immutable during inference, so one network is shared by every thread.
 public struct Network<S: EngineScalar>: Sendable {
     public let model: Model
-    public var parameters: [Tensor<S>]
+    public var parameters: [Tensor<S>] {
+        didSet { filterCache = FilterCache() }
+    }
+    /// Derived from `parameters`; replaced whenever they change.
+    private(set) var filterCache = FilterCache<S>()
     /// Fixed tensors; BatchNorm running statistics among them are updated by training.
-    public var constants: [Tensor<S>]
+    public var constants: [Tensor<S>] {
+        didSet { filterCache = FilterCache() }
+    }
 
     public init(_ model: Model) {
+        RuntimeTuning.apply()
         self.model = model
         parameters = model.parameters.map { Tensor(shape: $0.shape, scalars: $0.values.map { S($0) }) }
         constants = model.constants.map { Tensor(shape: $0.shape, scalars: $0.values.map { S($0) }) }
@@ -50,7 +57,8 @@ extension Network {
         var memos = [NodeMemo<S>?](repeating: nil, count: model.nodes.count)
         for (k, node) in model.nodes.enumerated() {
             let inputs = node.inputs.map { tensor($0, in: values) }
-            let (y, memo) = node.operation.forward(inputs, batch: batch, mode: mode)
+            let filters = FilterLookup(cache: filterCache, node: k)
+            let (y, memo) = node.operation.forward(inputs, batch: batch, mode: mode, filters: filters)
             values[node.output] = y
             memos[k] = memo
         }

@@ -1,6 +1,7 @@
 /// 2-D convolution (groups, strides, pads, dilations) by im2col + GEMM. The input gradient is
 /// GEMMᵀ + col2im, the weight gradient a GEMM against the re-formed columns; a 1×1 stride-1
-/// unpadded convolution skips im2col and is a plain GEMM.
+/// unpadded convolution skips im2col and is a plain GEMM. 3×3 stride-1 convolutions with enough
+/// channels run forward and input gradient by Winograd F(2×2, 3×3) instead (`WinogradPlan`).
 struct Convolution: Sendable {
     var geometry: ConvolutionGeometry
     var outputChannels: Int
@@ -16,8 +17,22 @@ struct Convolution: Sendable {
     var outputItemCount: Int { outputChannels * outputPlane }
     var outputItemShape: [Int] { [outputChannels, geometry.outputHeight, geometry.outputWidth] }
 
-    func forward<S: EngineScalar>(_ x: Tensor<S>, _ w: Tensor<S>, _ b: Tensor<S>?, batch: Int) -> Tensor<S> {
+    /// Whether the 3×3 stride-1 Winograd route computes this convolution and its input gradient.
+    var usesWinograd: Bool { WinogradPlan.applies(to: geometry, groups: groups, outputChannels: outputChannels) }
+
+    func forward<S: EngineScalar>(_ x: Tensor<S>, _ w: Tensor<S>, _ b: Tensor<S>?, batch: Int,
+                                  filters lookup: FilterLookup<S>? = nil) -> Tensor<S> {
         var y = Tensor<S>(zeros: [batch] + outputItemShape)
+        if usesWinograd {
+            let plan = WinogradPlan(forward: geometry, outputChannels: outputChannels)
+            let make = { w.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: false) } }
+            let filters = lookup?.filters(forInputGradient: false, make: make) ?? make()
+            x.scalars.withUnsafeBufferPointer { px in
+                y.scalars.withUnsafeMutableBufferPointer { plan.run(px.baseAddress!, batch: batch, filters: filters, into: $0.baseAddress!) }
+            }
+            if let b, hasBias { addBias(&y, b, batch: batch) }
+            return y
+        }
         var columns = [S](repeating: 0, count: geometry.isPointwise ? 0 : columnRows * outputPlane)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
@@ -67,7 +82,7 @@ struct Convolution: Sendable {
 
     func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
         var grads: [Tensor<S>?] = [nil, nil, nil]
-        if step.needs[0] != .none { grads[0] = inputGradient(dy, weight: step.inputs[1]) }
+        if step.needs[0] != .none { grads[0] = inputGradient(dy, weight: step.inputs[1], filters: step.filters) }
         if step.needs[1] != .none {
             grads[1] = weightGradient(dy, x: step.inputs[0], shape: step.inputs[1].shape,
                                       perCotangent: step.needs[1] == .perCotangent, replication: step.replication)
@@ -79,9 +94,18 @@ struct Convolution: Sendable {
     }
 
     /// dX = col2im(Wᵀ · dY) per cotangent and group.
-    private func inputGradient<S: EngineScalar>(_ dy: Tensor<S>, weight: Tensor<S>) -> Tensor<S> {
+    private func inputGradient<S: EngineScalar>(_ dy: Tensor<S>, weight: Tensor<S>, filters lookup: FilterLookup<S>?) -> Tensor<S> {
         let cotangents = dy.shape[0]
         var dx = Tensor<S>(zeros: [cotangents, inputChannelsPerGroup * groups, geometry.height, geometry.width])
+        if usesWinograd {
+            let plan = WinogradPlan(inputGradientOf: geometry, outputChannels: outputChannels)
+            let make = { weight.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: true) } }
+            let filters = lookup?.filters(forInputGradient: true, make: make) ?? make()
+            dy.scalars.withUnsafeBufferPointer { g in
+                dx.scalars.withUnsafeMutableBufferPointer { plan.run(g.baseAddress!, batch: cotangents, filters: filters, into: $0.baseAddress!) }
+            }
+            return dx
+        }
         var columns = [S](repeating: 0, count: columnRows * outputPlane)
         dy.scalars.withUnsafeBufferPointer { g in
             weight.scalars.withUnsafeBufferPointer { pw in

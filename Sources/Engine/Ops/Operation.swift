@@ -27,9 +27,11 @@ enum Operation: Sendable {
         }
     }
 
-    func forward<S: EngineScalar>(_ inputs: [Tensor<S>], batch: Int, mode: ForwardMode) -> (Tensor<S>, NodeMemo<S>?) {
+    func forward<S: EngineScalar>(_ inputs: [Tensor<S>], batch: Int, mode: ForwardMode,
+                                  filters: FilterLookup<S>? = nil) -> (Tensor<S>, NodeMemo<S>?) {
         switch self {
-        case .convolution(let op): (op.forward(inputs[0], inputs[1], inputs.count > 2 ? inputs[2] : nil, batch: batch), nil)
+        case .convolution(let op):
+            (op.forward(inputs[0], inputs[1], inputs.count > 2 ? inputs[2] : nil, batch: batch, filters: filters), nil)
         case .batchNormalization(let op): op.forward(inputs, batch: batch, mode: mode)
         case .activation(let op): (op.forward(inputs[0]), nil)
         case .pooling(let op): op.forward(inputs[0], batch: batch)

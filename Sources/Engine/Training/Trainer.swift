@@ -42,7 +42,6 @@ public struct Trainer<S: EngineScalar> {
     @_specialize(where S == Double)
     public mutating func trainEpoch(_ epoch: Int, images: Tensor<S>, labels: [Int],
                                     progress: ((Int, Double) -> Void)? = nil) -> EpochReport {
-        BLASThreads.useOne()
         let clock = ContinuousClock.now
         let n = images.shape[0]
         var order = Array(0..<n)
@@ -123,7 +122,6 @@ extension Network {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func predictions(_ images: Tensor<S>, threads: Int = availableCores, batch: Int = 256) -> [Int] {
-        BLASThreads.useOne()
         let n = images.shape[0], k = model.classes
         var predicted = [Int](repeating: 0, count: n)
         predicted.withUnsafeMutableBufferPointer { out in

@@ -1,0 +1,52 @@
+import XCTest
+@testable import Engine
+
+/// Winograd F(2×2, 3×3) against im2col + GEMM, for the forward pass and the input gradient,
+/// on odd and even planes and every pad from 0 to 2.
+final class WinogradTests: XCTestCase {
+    override func tearDown() { WinogradPlan.minimumChannels = 16 }
+
+    private func convolution(height: Int, width: Int, pads: [Int], channels: Int = 3, outputs: Int = 5) -> Convolution {
+        let geometry = ConvolutionGeometry(channels: channels, height: height, width: width, kernelHeight: 3, kernelWidth: 3,
+                                           padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3])
+        return Convolution(geometry: geometry, outputChannels: outputs, groups: 1, hasBias: true)
+    }
+
+    private func compare(_ conv: Convolution, batch: Int = 2) {
+        let x = randomTensor([batch, conv.geometry.channels, conv.geometry.height, conv.geometry.width], seed: 1)
+        let w = randomTensor([conv.outputChannels, conv.geometry.channels, 3, 3], seed: 2)
+        let b = randomTensor([conv.outputChannels], seed: 3)
+        let dy = randomTensor([batch * 3] + conv.outputItemShape, seed: 4)
+        let step = BackwardStep<Double>(inputs: [x, w, b], output: dy, memo: nil, needs: [.perItem, .none, .none], replication: 3)
+
+        WinogradPlan.minimumChannels = 1_000_000
+        XCTAssertFalse(conv.usesWinograd)
+        let (y0, dx0) = (conv.forward(x, w, b, batch: batch), conv.backward(dy, step)[0]!)
+        WinogradPlan.minimumChannels = 1
+        XCTAssertTrue(conv.usesWinograd)
+        let (y1, dx1) = (conv.forward(x, w, b, batch: batch), conv.backward(dy, step)[0]!)
+
+        XCTAssertEqual(y1.shape, y0.shape)
+        XCTAssertEqual(dx1.shape, dx0.shape)
+        for (a, e) in zip(y1.scalars, y0.scalars) { XCTAssertEqual(a, e, accuracy: 1e-12 * max(1, abs(e))) }
+        for (a, e) in zip(dx1.scalars, dx0.scalars) { XCTAssertEqual(a, e, accuracy: 1e-12 * max(1, abs(e))) }
+    }
+
+    func testMatchesIm2colForEveryPadAndPlaneParity() {
+        for (height, width) in [(5, 7), (6, 6), (3, 4), (8, 5)] {
+            for pads in [[1, 1, 1, 1], [0, 0, 0, 0], [2, 1, 0, 2], [0, 2, 2, 1]] {
+                compare(convolution(height: height, width: width, pads: pads))
+            }
+        }
+    }
+
+    func testFloatMatchesDoubleClosely() {
+        WinogradPlan.minimumChannels = 1
+        let conv = convolution(height: 9, width: 9, pads: [1, 1, 1, 1], channels: 32, outputs: 32)
+        let x = randomTensor([1, 32, 9, 9], seed: 5), w = randomTensor([32, 32, 3, 3], seed: 6)
+        let exact = conv.forward(x, w, nil, batch: 1)
+        let single = conv.forward(x.converted(to: Float.self), w.converted(to: Float.self), nil, batch: 1)
+        let scale = exact.scalars.map(abs).max()!
+        for (a, e) in zip(single.scalars, exact.scalars) { XCTAssertEqual(Double(a), e, accuracy: 2e-6 * scale) }
+    }
+}
