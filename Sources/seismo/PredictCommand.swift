@@ -48,7 +48,6 @@ struct PredictCommand: ParsableCommand {
         var result = [Double](repeating: 0, count: n * k)
         let bar = ProgressBar(total: n, label: "predict")
         let batch = 256
-        BLASThreads.useOne()
         result.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: max(1, threads)) { t in
                 var b = t

@@ -54,7 +54,8 @@ extension Network {
             for (ref, g) in zip(node.inputs, inputGrads) {
                 guard let g else { continue }
                 switch ref {
-                case .activation(let a): grads[a] = grads[a].map { $0.adding(g) } ?? g
+                case .activation(let a):
+                    if grads[a] == nil { grads[a] = g } else { grads[a]!.add(g) }
                 case .parameter(let p):
                     if case .perCotangent(_, let consume) = request { consume(p, g) } else {
                         summed[p] = summed[p].map { $0.adding(g) } ?? g

@@ -25,7 +25,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         /// An NPZ archive without the array a loader looks for.
         case missingArray(wanted: [String], found: [String])
         /// A CIFAR file whose size or name does not say CIFAR-10 or CIFAR-100 unambiguously.
-        case ambiguousCIFAR(String)
+        case unrecognizedCIFAR(String)
         case emptyDataset(shape: [Int])
         /// Images whose shape is neither `expected` (= [N] + model input shape) nor its flat form.
         case shapeMismatch(found: [Int], expected: [Int])
@@ -84,14 +84,14 @@ extension DataError.Kind {
         case let .missingArray(wanted, found):
             let keys = found.isEmpty ? "none" : found.sorted().joined(separator: ", ")
             return "no array named \(wanted.joined(separator: " or ")) and not exactly one array; found keys: \(keys)"
-        case .ambiguousCIFAR(let why):
+        case .unrecognizedCIFAR(let why):
             return "\(why); expected CIFAR-10 records of 3073 bytes (label, 3072 pixels) or CIFAR-100 records of "
                 + "3074 bytes (coarse label, fine label, 3072 pixels)"
         case .emptyDataset(let shape):
             return "holds no samples (shape \(shape)); expected at least one"
         case let .shapeMismatch(found, expected):
-            let flat = [expected.first ?? 1, expected.dropFirst().reduce(1, *)]
-            return "images have shape \(found); expected \(expected) ([N] + the model's input shape) or \(flat) flattened"
+            let flat = expected.count > 2 ? " or \([expected[0], expected.dropFirst().reduce(1, *)]) flattened" : ""
+            return "images have shape \(found); expected \(expected) ([N] + the model's input shape)\(flat)"
         case .labelShape(let shape):
             return "labels have shape \(shape); expected [N] or [N, 1]"
         case let .nonIntegerLabel(index, value):

@@ -35,17 +35,18 @@ struct Activation: Sendable {
     /// dx = dy · f'(x), with x (and y) of the forward sample b / replication.
     func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
         guard step.needs[0] != .none else { return [nil] }
-        var dx = dy
         let item = step.inputs[0].itemCount
         let r = step.replication
-        step.inputs[0].scalars.withUnsafeBufferPointer { x in
-            step.output.scalars.withUnsafeBufferPointer { y in
-                dx.scalars.withUnsafeMutableBufferPointer { g in
-                    let batch = g.count / Swift.max(item, 1)
-                    for b in 0..<batch {
-                        let go = b * item, xo = (b / r) * item
-                        for i in 0..<item {
-                            g[go + i] *= derivative(x: x[xo + i], y: y[xo + i])
+        let dx = Tensor<S>(uninitialized: dy.shape) { g in
+            step.inputs[0].scalars.withUnsafeBufferPointer { x in
+                step.output.scalars.withUnsafeBufferPointer { y in
+                    dy.scalars.withUnsafeBufferPointer { d in
+                        let batch = g.count / Swift.max(item, 1)
+                        for b in 0..<batch {
+                            let go = b * item, xo = (b / r) * item
+                            for i in 0..<item {
+                                g[go + i] = d[go + i] * derivative(x: x[xo + i], y: y[xo + i])
+                            }
                         }
                     }
                 }

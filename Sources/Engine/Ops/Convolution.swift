@@ -22,17 +22,17 @@ struct Convolution: Sendable {
 
     func forward<S: EngineScalar>(_ x: Tensor<S>, _ w: Tensor<S>, _ b: Tensor<S>?, batch: Int,
                                   filters lookup: FilterLookup<S>? = nil) -> Tensor<S> {
-        var y = Tensor<S>(zeros: [batch] + outputItemShape)
         if usesWinograd {
             let plan = WinogradPlan(forward: geometry, outputChannels: outputChannels)
             let make = { w.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: false) } }
             let filters = lookup?.filters(forInputGradient: false, make: make) ?? make()
-            x.scalars.withUnsafeBufferPointer { px in
-                y.scalars.withUnsafeMutableBufferPointer { plan.run(px.baseAddress!, batch: batch, filters: filters, into: $0.baseAddress!) }
+            var y = Tensor<S>(uninitialized: [batch] + outputItemShape) { out in
+                x.scalars.withUnsafeBufferPointer { plan.run($0.baseAddress!, batch: batch, filters: filters, into: out.baseAddress!) }
             }
             if let b, hasBias { addBias(&y, b, batch: batch) }
             return y
         }
+        var y = Tensor<S>(zeros: [batch] + outputItemShape)
         var columns = [S](repeating: 0, count: geometry.isPointwise ? 0 : columnRows * outputPlane)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
@@ -96,16 +96,16 @@ struct Convolution: Sendable {
     /// dX = col2im(Wᵀ · dY) per cotangent and group.
     private func inputGradient<S: EngineScalar>(_ dy: Tensor<S>, weight: Tensor<S>, filters lookup: FilterLookup<S>?) -> Tensor<S> {
         let cotangents = dy.shape[0]
-        var dx = Tensor<S>(zeros: [cotangents, inputChannelsPerGroup * groups, geometry.height, geometry.width])
+        let shape = [cotangents, inputChannelsPerGroup * groups, geometry.height, geometry.width]
         if usesWinograd {
             let plan = WinogradPlan(inputGradientOf: geometry, outputChannels: outputChannels)
             let make = { weight.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: true) } }
             let filters = lookup?.filters(forInputGradient: true, make: make) ?? make()
-            dy.scalars.withUnsafeBufferPointer { g in
-                dx.scalars.withUnsafeMutableBufferPointer { plan.run(g.baseAddress!, batch: cotangents, filters: filters, into: $0.baseAddress!) }
+            return Tensor<S>(uninitialized: shape) { out in
+                dy.scalars.withUnsafeBufferPointer { plan.run($0.baseAddress!, batch: cotangents, filters: filters, into: out.baseAddress!) }
             }
-            return dx
         }
+        var dx = Tensor<S>(zeros: shape)
         var columns = [S](repeating: 0, count: columnRows * outputPlane)
         dy.scalars.withUnsafeBufferPointer { g in
             weight.scalars.withUnsafeBufferPointer { pw in

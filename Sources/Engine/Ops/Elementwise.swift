@@ -82,6 +82,10 @@ struct Elementwise: Sendable {
         return (0..<2).map { k -> Tensor<S>? in
             let need = step.needs[k]
             guard need != .none else { return nil }
+            // A residual Add passes the gradient through unchanged: share it, do not copy it.
+            if function == .add && need == .perItem && operands[k].batched && operands[k].offsets == nil {
+                return dy
+            }
             let op = operands[k]
             let perRow = need == .perItem || need == .perCotangent
             let rows = perRow ? cotangents : 1

@@ -14,6 +14,26 @@ public struct Tensor<Scalar: EngineScalar>: Sendable, Equatable {
         self.init(shape: shape, scalars: [Scalar](repeating: 0, count: shape.reduce(1, *)))
     }
 
+    /// A tensor whose elements the caller overwrites, all of them, before reading any: skips
+    /// the zero fill, which costs as much as the work for the cheap ops of a backward pass.
+    init(uninitialized shape: [Int], fill: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
+        let count = shape.reduce(1, *)
+        self.init(shape: shape, scalars: [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer)
+            initialized = count
+        })
+    }
+
+    /// Adds `other` element-wise in place (equal sizes).
+    mutating func add(_ other: Tensor) {
+        precondition(count == other.count)
+        scalars.withUnsafeMutableBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                for i in a.indices { a[i] += b[i] }
+            }
+        }
+    }
+
     public init(repeating value: Scalar, shape: [Int]) {
         self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
     }
