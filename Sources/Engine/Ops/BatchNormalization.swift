@@ -76,11 +76,7 @@ struct BatchNormalization: Sendable {
         }
         let (a, _) = coefficients(step.inputs)
         var grads: [Tensor<S>?] = [nil, nil, nil, nil, nil]
-        if step.needs[0] != .none {
-            var dx = dy
-            scalePerChannel(&dx, by: a)
-            grads[0] = dx
-        }
+        if step.needs[0] != .none { grads[0] = scaledPerChannel(dy, by: a) }
         let x = step.inputs[0]
         let mean = step.inputs[3].scalars, variance = step.inputs[4].scalars
         let inverse = (0..<channels).map { S(1 / (Double(variance[$0]) + epsilon).squareRoot()) }
@@ -91,13 +87,16 @@ struct BatchNormalization: Sendable {
         return grads
     }
 
-    private func scalePerChannel<S: EngineScalar>(_ t: inout Tensor<S>, by a: [S]) {
+    private func scaledPerChannel<S: EngineScalar>(_ t: Tensor<S>, by a: [S]) -> Tensor<S> {
         let batch = t.shape[0]
-        t.scalars.withUnsafeMutableBufferPointer { p in
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let base = n * itemCount + c * plane
-                    for i in 0..<plane { p[base + i] *= a[c] }
+        return Tensor(uninitialized: t.shape) { out in
+            t.scalars.withUnsafeBufferPointer { p in
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        let base = n * itemCount + c * plane
+                        let scale = a[c]
+                        for i in 0..<plane { out[base + i] = p[base + i] * scale }
+                    }
                 }
             }
         }
