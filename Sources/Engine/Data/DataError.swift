@@ -54,9 +54,9 @@ extension DataError.Kind {
         case .notFound:
             return "no such file; expected an existing .npy, .npz, IDX or CIFAR .bin file"
         case .unreadable(let why):
-            return "cannot be read (\(why))"
+            return "cannot be read (\(why)); expected a readable file"
         case .unwritable(let why):
-            return "cannot be written (\(why))"
+            return "cannot be written (\(why)); expected a writable path"
         case .unrecognizedFormat:
             return "unrecognised format; expected .npy, .npz, IDX (*-idx3-ubyte, *-idx1-ubyte, optionally .gz) or CIFAR .bin"
         case let .truncated(expected, found):
@@ -80,7 +80,7 @@ extension DataError.Kind {
         case .unsupportedArchive(let why):
             return "unsupported ZIP archive feature (\(why)); expected stored or deflated, unencrypted members"
         case .corrupt(let why):
-            return "corrupt compressed data (\(why))"
+            return "corrupt compressed data (\(why)); expected an intact gzip or ZIP stream"
         case let .missingArray(wanted, found):
             let keys = found.isEmpty ? "none" : found.sorted().joined(separator: ", ")
             return "no array named \(wanted.joined(separator: " or ")) and not exactly one array; found keys: \(keys)"

@@ -1,26 +1,14 @@
 /// The subset of Python literal syntax NumPy writes in NPY headers (what `ast.literal_eval`
 /// reads there): strings, integers, booleans, None, tuples, lists and dicts with string keys.
 /// A real parser rather than pattern matching, so that garbage is refused, not half-read.
-indirect enum PythonLiteral: Equatable {
+enum PythonLiteral {
     case string(String)
     case integer(Int)
     case boolean(Bool)
-    case none
+    case noneLiteral
     case tuple([PythonLiteral])
     case list([PythonLiteral])
     case dict([(key: String, value: PythonLiteral)])
-
-    static func == (a: PythonLiteral, b: PythonLiteral) -> Bool {
-        switch (a, b) {
-        case let (.string(x), .string(y)): x == y
-        case let (.integer(x), .integer(y)): x == y
-        case let (.boolean(x), .boolean(y)): x == y
-        case (.none, .none): true
-        case let (.tuple(x), .tuple(y)), let (.list(x), .list(y)): x == y
-        case let (.dict(x), .dict(y)): x.map(\.key) == y.map(\.key) && x.map(\.value) == y.map(\.value)
-        default: false
-        }
-    }
 
     /// Parses `text`, which must hold one literal and nothing else but whitespace.
     /// Throws a short reason (with the character offset) for `DataError.malformedHeader`.
@@ -38,7 +26,7 @@ indirect enum PythonLiteral: Equatable {
         case .string(let s): "'\(s)'"
         case .integer(let i): String(i)
         case .boolean(let b): b ? "True" : "False"
-        case .none: "None"
+        case .noneLiteral: "None"
         case .tuple(let items): items.count == 1 ? "(\(items[0].text),)" : "(\(items.map(\.text).joined(separator: ", ")))"
         case .list(let items): "[\(items.map(\.text).joined(separator: ", "))]"
         case .dict(let pairs): "{\(pairs.map { "'\($0.key)': \($0.value.text)" }.joined(separator: ", "))}"
@@ -164,6 +152,8 @@ struct PythonLiteralParser {
             position += 1
         }
         guard digits > 0 else { throw error("expected digits, found \(peekDescription)") }
+        // Python 3 refuses "007" (only zeros may repeat a leading zero).
+        if digits > 1, value != 0, scalars[position - digits] == "0" { throw error("leading zero in integer") }
         _ = consume("L") || consume("l")
         if !atEnd, scalars[position].continuesName || scalars[position] == "." {
             throw error("unexpected \(peekDescription) in integer")
@@ -172,7 +162,7 @@ struct PythonLiteralParser {
     }
 
     private mutating func keyword() throws -> PythonLiteral {
-        for (word, value) in [("True", PythonLiteral.boolean(true)), ("False", .boolean(false)), ("None", .none)] {
+        for (word, value) in [("True", PythonLiteral.boolean(true)), ("False", .boolean(false)), ("None", .noneLiteral)] {
             let end = position + word.unicodeScalars.count
             guard end <= scalars.count, Array(scalars[position..<end]) == Array(word.unicodeScalars) else { continue }
             // The keyword must end there: "Trueish" is a name, not True.

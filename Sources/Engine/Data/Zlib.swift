@@ -27,12 +27,11 @@ enum Zlib {
     static let gzipMagic: [UInt8] = [0x1F, 0x8B]
 
     /// Inflates `input`. With `expectedSize` (a ZIP member) the output must be exactly that long;
-    /// without it the output grows, but never beyond `limit` bytes, so that a small crafted file
-    /// cannot exhaust memory.
+    /// without it the output grows, but never beyond `limit` bytes (4 GiB by default, 80 times
+    /// MNIST's training images), so that a small crafted file cannot exhaust memory.
     static func inflate(_ input: Data, format: Format, expectedSize: Int? = nil,
-                        limit: Int = 1 << 34, file: String) throws -> Data {
-        var inflater = try Inflater(format: format, file: file)
-        defer { inflater.end() }
+                        limit: Int = 1 << 32, file: String) throws -> Data {
+        let inflater = try Inflater(format: format, file: file)
         // One spare byte past an expected size lets zlib reach the end of the stream, or reveal
         // that the stream is longer than announced.
         let capacity = expectedSize.map { $0 + 1 } ?? min(limit, max(4096, input.count * 4))
@@ -69,24 +68,29 @@ enum Zlib {
 
     /// Compresses `input` (tests use it to build .gz files and deflated archives).
     static func deflate(_ input: Data, format: Format) -> Data {
-        var stream = z_stream()
-        var status = deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, format.deflateWindowBits, 8,
+        // zlib keeps a pointer back to the stream, so it lives at one address throughout.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        var status = deflateInit2_(stream, Z_BEST_COMPRESSION, Z_DEFLATED, format.deflateWindowBits, 8,
                                    Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "deflateInit2_ failed: \(status)")
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
+        defer { deflateEnd(stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(input.count))) + 32)
         var source = [UInt8](input)
         source.withUnsafeMutableBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = src.baseAddress
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                status = CZlib.deflate(&stream, Z_FINISH)
+                stream.pointee.next_in = src.baseAddress
+                stream.pointee.avail_in = uInt(src.count)
+                stream.pointee.next_out = dst.baseAddress
+                stream.pointee.avail_out = uInt(dst.count)
+                status = CZlib.deflate(stream, Z_FINISH)
+                stream.pointee.next_in = nil
+                stream.pointee.next_out = nil
             }
         }
         precondition(status == Z_STREAM_END, "deflate failed: \(status)")
-        return Data(output[0..<Int(stream.total_out)])
+        return Data(output[0..<Int(stream.pointee.total_out)])
     }
 
     /// The CRC-32 that ZIP stores for each member.
@@ -104,44 +108,51 @@ enum Zlib {
     }
 }
 
-/// One zlib inflate stream. Buffers are passed to each step afresh, so no pointer outlives the
-/// call that made it.
-private struct Inflater {
-    private var stream = z_stream()
+/// One zlib inflate stream. zlib keeps a pointer back to the stream, so it lives on the heap
+/// at one address; buffers are passed to each step afresh, so no pointer outlives its call.
+private final class Inflater {
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private var started = false
 
     init(format: Zlib.Format, file: String) throws {
-        let status = inflateInit2_(&stream, format.inflateWindowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        stream.initialize(to: z_stream())
+        let status = inflateInit2_(stream, format.inflateWindowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw DataError(file: file, .corrupt("zlib cannot start (status \(status))")) }
+        started = true
+    }
+
+    deinit {
+        if started { inflateEnd(stream) }
+        stream.deallocate()
     }
 
     /// Runs inflate once over the unread input and the free output, advancing both positions.
-    mutating func step(_ input: Data, from consumed: inout Int, into output: inout [UInt8], at produced: inout Int) -> Int32 {
+    func step(_ input: Data, from consumed: inout Int, into output: inout [UInt8], at produced: inout Int) -> Int32 {
         // zlib counts in 32-bit units; large buffers are fed in pieces.
         let inCount = min(input.count - consumed, Int(UInt32.max))
         let outCount = min(output.count - produced, Int(UInt32.max))
+        let stream = self.stream
         let status: Int32 = input.withUnsafeBytes { src in
             output.withUnsafeMutableBytes { dst in
-                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress?.advanced(by: consumed)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: src.baseAddress?.advanced(by: consumed)
                     .assumingMemoryBound(to: Bytef.self))
-                stream.avail_in = uInt(inCount)
-                stream.next_out = dst.baseAddress?.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(outCount)
-                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                stream.next_in = nil
-                stream.next_out = nil
+                stream.pointee.avail_in = uInt(inCount)
+                stream.pointee.next_out = dst.baseAddress?.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(outCount)
+                let status = CZlib.inflate(stream, Z_NO_FLUSH)
+                stream.pointee.next_in = nil
+                stream.pointee.next_out = nil
                 return status
             }
         }
-        consumed += inCount - Int(stream.avail_in)
-        produced += outCount - Int(stream.avail_out)
+        consumed += inCount - Int(stream.pointee.avail_in)
+        produced += outCount - Int(stream.pointee.avail_out)
         return status
     }
 
-    mutating func reset() { inflateReset(&stream) }
-
-    mutating func end() { inflateEnd(&stream) }
+    func reset() { inflateReset(stream) }
 
     func message(_ status: Int32) -> String {
-        stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+        stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
     }
 }
