@@ -7,7 +7,7 @@ struct JacobianCommand: ParsableCommand {
         commandName: "jacobian",
         abstract: "Compute the Jacobian of the K logits with respect to the input, per sample.",
         discussion: """
-            Writes DIR/jacobian.npy: float32, N×K×D with D = C·H·W in NCHW order. Each sample's K
+            Writes DIR/jacobian.npy: float32, N×K×D with D = C·H·W in NCHW order. Each sample's K \
             cotangents travel backward as one batch; samples run in parallel.
             """)
 
@@ -15,7 +15,7 @@ struct JacobianCommand: ParsableCommand {
     @Option(help: "Input samples (.npy, .npz, IDX, CIFAR binary).") var data: String
     @Option(help: "Output directory.") var out: String
     @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = availableCores
+    @Option(help: "Worker threads.") var threads: Int = availableCores
 
     func run() throws {
         let input = try ModelAndData.load(model: model, data: data, labels: nil)

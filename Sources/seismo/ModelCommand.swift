@@ -16,8 +16,8 @@ struct CreateModelCommand: ParsableCommand {
         commandName: "create",
         abstract: "Create an initialised model: mlp, cnn, resnet (residual Adds + BatchNorm), densenet (Concat).",
         discussion: """
-            Weights are drawn from a seeded He-uniform initialisation. --input-scale multiplies the
-            input inside the graph (e.g. 0.00392156862745098 for 0–255 pixels), so the data files
+            Weights are drawn from a seeded He-uniform initialisation. --input-scale multiplies the \
+            input inside the graph (e.g. 0.00392156862745098 for 0–255 pixels), so the data files \
             stay as they are and every analysis sees the same input units.
             """)
 

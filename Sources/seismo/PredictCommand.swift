@@ -11,7 +11,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Compute logits and probabilities; print the accuracy when labels are given.",
         discussion: """
-            Writes DIR/logits.npy (float32, N×K) and DIR/probs.npy (float64, N×K; softmax of the
+            Writes DIR/logits.npy (float32, N×K) and DIR/probs.npy (float64, N×K; softmax of the \
             logits formed in double precision).
             """)
 
@@ -20,7 +20,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Integer labels, one per sample.") var labels: String?
     @Option(help: "Output directory.") var out: String
     @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = availableCores
+    @Option(help: "Worker threads.") var threads: Int = availableCores
 
     func run() throws {
         let input = try ModelAndData.load(model: model, data: data, labels: labels)

@@ -7,12 +7,13 @@ struct Seismo: AsyncParsableCommand {
         commandName: "seismo",
         abstract: "Measure how trained neural networks respond to perturbations.",
         discussion: """
-            Seismo loads ONNX classifiers and computes exact sensitivity measures: input Jacobians,
-            influence (FI) of samples, pixels and layers, weight-perturbation sweeps and set-valued
-            sensitivity of training.
+            Seismo loads ONNX classifiers (as PyTorch and other tools export them), \
+            evaluates them in Float or Double with its own batched reverse mode, and \
+            computes exact derivatives of their logits: input Jacobians of every \
+            logit, per-parameter gradients, and training with SGD or Adam.
 
-            Data files may be NumPy .npy/.npz, MNIST/Fashion-MNIST IDX (plain or .gz) or
-            CIFAR-10/100 binary batches. Examples:
+            Data files may be NumPy .npy/.npz, MNIST/Fashion-MNIST IDX (plain or \
+            .gz) or CIFAR-10/100 binary batches. Examples:
 
               seismo model create --arch cnn --input 1x28x28 --classes 10 --out init.onnx
               seismo train --model init.onnx --data train-images-idx3-ubyte.gz \\

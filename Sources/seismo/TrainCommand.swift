@@ -10,8 +10,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model with mini-batch SGD (momentum) or Adam and save it as ONNX.",
         discussion: """
-            Seeded and deterministic for a given thread count. BatchNorm layers train with batch
-            statistics and update their running statistics. The saved model keeps the input graph
+            Seeded and deterministic for a given thread count. BatchNorm layers train with batch \
+            statistics and update their running statistics. The saved model keeps the input graph \
             and replaces the parameter and statistics values.
             """)
 
@@ -28,7 +28,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "L2 weight decay added to the gradient.") var weightDecay: Double = 0
     @Option(help: "cross-entropy or mse.") var loss: Loss = .crossEntropy
     @Option(help: "Seed of the shuffling.") var seed: UInt64 = 0
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = availableCores
+    @Option(help: "Worker threads.") var threads: Int = availableCores
     @Option(help: "Where to write the trained ONNX model.") var out: String
 
     func validate() throws {
