@@ -71,3 +71,30 @@ final class GoldenForwardTests: XCTestCase {
         }
     }
 }
+
+/// Per-layer Gram matrices reduced inside the backward pass, against the golden `param_grams.npy`.
+final class GoldenGramTests: XCTestCase {
+    func testParameterGramsMatchGolden() throws {
+        for name in Golden.networkCases {
+            let model = try Golden.model(name)
+            let expected = try Golden.array(name, "param_grams.npy")  // (L+1, N, K, K)
+            let values = expected.tensor(Double.self).scalars
+            let (layers, n, k) = (expected.shape[0], expected.shape[1], expected.shape[2])
+            XCTAssertEqual(layers, model.layers.count + 1, name)
+            for (precision, grams) in [("Double", Network<Double>(model).parameterGrams(try Golden.inputs(name), threads: 2)),
+                                       ("Float", Network<Float>(model).parameterGrams(try Golden.inputs(name), threads: 1).converted(to: Double.self))] {
+                XCTAssertEqual(grams.shape, [n, layers, k, k], name)
+                let tolerance = precision == "Double" ? 1e-9 : 1e-4
+                for l in 0..<layers {
+                    for s in 0..<n {
+                        let golden = Array(values[((l * n + s) * k * k)..<((l * n + s + 1) * k * k)])
+                        let ours = Array(grams.scalars[((s * layers + l) * k * k)..<((s * layers + l + 1) * k * k)])
+                        let scale = golden.map(abs).max()!
+                        let worst = zip(golden, ours).map { abs($0 - $1) }.max()!
+                        XCTAssertLessThanOrEqual(worst, tolerance * scale, "\(name) \(precision) layer \(l) sample \(s)")
+                    }
+                }
+            }
+        }
+    }
+}
