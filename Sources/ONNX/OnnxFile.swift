@@ -5,6 +5,9 @@ import SwiftProtobuf
 public enum OnnxFile {
     /// Reads a model; external data files are looked up next to it (and nowhere else).
     public static func read(contentsOf url: URL) throws -> OnnxModel {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw OnnxError(file: url.path, place: "", "no such file")
+        }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url, options: .mappedIfSafe)

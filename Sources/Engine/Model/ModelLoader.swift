@@ -12,7 +12,7 @@ public enum ModelLoader {
         do {
             onnx = try OnnxFile.read(contentsOf: url)
         } catch let error as OnnxError {
-            throw ModelError(file: file, place: "", error.description)
+            throw ModelError(file: file, place: error.place, error.problem)
         }
         do {
             return try build(onnx)
