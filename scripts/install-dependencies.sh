@@ -7,11 +7,13 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist python3 python3-pip)
+packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Any Python 3 with pip will do; install Debian's only when there is none.
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   $SUDO apt-get update -qq

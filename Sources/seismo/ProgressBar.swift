@@ -28,10 +28,14 @@ final class ProgressBar: @unchecked Sendable {
     func finish(note: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
+        let changed = note != nil && note != suffix
         if let note { suffix = note }
+        let alreadyShown = !interactive && done >= total && !changed
         done = total
-        lastDecile = -1
-        draw()
+        if !alreadyShown {
+            lastDecile = -1
+            draw()
+        }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
