@@ -15,7 +15,10 @@ public struct Network<S: EngineScalar>: Sendable {
     public init(_ model: Model) {
         RuntimeTuning.apply()
         self.model = model
-        parameters = model.parameters.map { Tensor(shape: $0.shape, scalars: $0.values.map { S($0) }) }
+        // In Float the tensors share the model's storage (copy-on-write) instead of copying it.
+        parameters = model.parameters.map { p in
+            Tensor(shape: p.shape, scalars: (p.values as? [S]) ?? p.values.map { S($0) })
+        }
         constants = model.constants.map { Tensor(shape: $0.shape, scalars: $0.values.map { S($0) }) }
     }
 

@@ -155,8 +155,22 @@ struct GraphBuilder {
             inputShape: activationShapes[0], outputName: onnx.graph.outputs[0].name, logitsName: logitsName,
             finalActivation: finalActivation, nodes: nodes, parameters: parameters, constants: constants,
             activationShapes: activationShapes, activationNames: activationNames, logitsActivation: logits,
-            layers: [], fixedBatch: fixedBatch, source: onnx)
+            layers: [], fixedBatch: fixedBatch, source: withoutParameterValues(onnx))
         model.layers = LayerGrouping.layers(of: model)
         return model
+    }
+
+    /// The source graph without the values of parameter initializers: the model holds them
+    /// (and `ModelWriter` puts them back), so a second copy of every weight is not kept.
+    private func withoutParameterValues(_ onnx: OnnxModel) -> OnnxModel {
+        var source = onnx
+        for i in source.graph.initializers.indices where parameterIndex[source.graph.initializers[i].name] != nil {
+            switch source.graph.initializers[i].data {
+            case .float32: source.graph.initializers[i].data = .float32([])
+            case .float64: source.graph.initializers[i].data = .float64([])
+            default: break
+            }
+        }
+        return source
     }
 }

@@ -17,7 +17,8 @@ public enum ModelWriter {
         try OnnxFile.write(onnx, to: url, externalDataThreshold: bytes > externalDataThreshold ? 1024 : nil)
     }
 
-    /// The model's ONNX form with current parameter and constant values.
+    /// The model's ONNX form with current parameter and constant values (the model's source
+    /// graph holds no parameter values of its own; see `ModelLoader`).
     public static func onnx(of model: Model) -> OnnxModel {
         var values: [String: [Double]] = [:]
         for p in model.parameters { values[p.name] = p.values.map(Double.init) }
