@@ -12,16 +12,18 @@ import XCTest
 /// second-order one-sided difference on the other side is used (exact on a linear piece).
 struct GradientCheck {
     var tolerance = 1e-6
+    /// `.training` checks BatchNorm with batch statistics (the objective then couples the samples).
+    var mode: ForwardMode = .inference
 
     func run(_ model: Model, input: Tensor<Double>, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
         var network = Network<Double>(model)
         let n = input.shape[0], k = model.classes
         let weights = randomTensor([n, k], seed: seed)
-        let grads = network.backward(network.forward(input), seed: weights, input: true,
+        let grads = network.backward(network.forward(input, mode: mode), seed: weights, input: true,
                                      parameters: .sum(Set(model.parameters.indices)))
 
         let v = randomTensor(input.shape, seed: seed + 1)
-        let alongInput = Direction(model: model) { h in network.forward(shifted(input, v, h)) }
+        let alongInput = Direction(model: model) { h in network.forward(shifted(input, v, h), mode: mode) }
         assertClose(dot(grads.input!.scalars, v.scalars), alongInput.derivative(weights), "input", file: file, line: line)
 
         for p in model.parameters.indices {
@@ -30,7 +32,7 @@ struct GradientCheck {
             let alongParameter = Direction(model: model) { h in
                 var moved = network
                 moved.parameters[p] = shifted(original, u, h)
-                return moved.forward(input)
+                return moved.forward(input, mode: mode)
             }
             assertClose(dot(grads.parameters[p]!.scalars, u.scalars), alongParameter.derivative(weights),
                         "parameter \(model.parameters[p].name)", file: file, line: line)
