@@ -116,4 +116,13 @@ final class OpGradientTests: XCTestCase {
             return g.node("Reshape", [d, target])
         }
     }
+
+    func testConstantConstantOfShapeAndCastFoldAtLoad() throws {
+        try verify([3], features: 3) { g, x in
+            let shape = g.node("Constant", [], ["value": .tensor(OnnxTensor(name: "", dims: [1], data: .int64([3])))])
+            let half = g.node("ConstantOfShape", [shape], ["value": .tensor(OnnxTensor(name: "", dims: [1], data: .float32([0.5])))])
+            let scale = g.node("Cast", [half], ["to": .int(11)])  // DOUBLE
+            return g.node("Mul", [x, scale])
+        }
+    }
 }
