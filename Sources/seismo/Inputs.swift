@@ -2,6 +2,15 @@ import ArgumentParser
 import Engine
 import Foundation
 
+/// The options every command that evaluates a model on samples shares.
+struct EvaluationOptions: ParsableArguments {
+    @Option(help: "The ONNX model.") var model: String
+    @Option(help: "Input samples (.npy, .npz, IDX, CIFAR binary).") var data: String
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
+    @Option(help: "Worker threads.") var threads: Int = availableCores
+}
+
 /// Loading the model and data a command names, with errors that say which file and what is wrong.
 struct ModelAndData {
     var model: Model

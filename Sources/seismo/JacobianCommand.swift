@@ -11,23 +11,19 @@ struct JacobianCommand: ParsableCommand {
             cotangents travel backward as one batch; samples run in parallel.
             """)
 
-    @Option(help: "The ONNX model.") var model: String
-    @Option(help: "Input samples (.npy, .npz, IDX, CIFAR binary).") var data: String
-    @Option(help: "Output directory.") var out: String
-    @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
-    @Option(help: "Worker threads.") var threads: Int = availableCores
+    @OptionGroup var options: EvaluationOptions
 
     func run() throws {
-        let input = try ModelAndData.load(model: model, data: data, labels: nil)
-        let dir = try makeOutputDirectory(out)
+        let input = try ModelAndData.load(model: options.model, data: options.data, labels: nil)
+        let dir = try makeOutputDirectory(options.out)
         let n = input.images.shape[0]
         let bar = ProgressBar(total: n, label: "jacobian")
         let jacobian: [Float]
-        switch precision {
+        switch options.precision {
         case .float:
-            jacobian = Network<Float>(input.model).inputJacobians(input.batch(), threads: threads) { bar.advance(by: $0) }.scalars
+            jacobian = Network<Float>(input.model).inputJacobians(input.batch(), threads: options.threads) { bar.advance(by: $0) }.scalars
         case .double:
-            jacobian = Network<Double>(input.model).inputJacobians(input.batch(), threads: threads) { bar.advance(by: $0) }.scalars.map(Float.init)
+            jacobian = Network<Double>(input.model).inputJacobians(input.batch(), threads: options.threads) { bar.advance(by: $0) }.scalars.map(Float.init)
         }
         bar.finish()
         let shape = [n, input.model.classes, input.model.inputCount]

@@ -15,18 +15,14 @@ struct PredictCommand: ParsableCommand {
             logits formed in double precision).
             """)
 
-    @Option(help: "The ONNX model.") var model: String
-    @Option(help: "Input samples (.npy, .npz, IDX, CIFAR binary).") var data: String
+    @OptionGroup var options: EvaluationOptions
     @Option(help: "Integer labels, one per sample.") var labels: String?
-    @Option(help: "Output directory.") var out: String
-    @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
-    @Option(help: "Worker threads.") var threads: Int = availableCores
 
     func run() throws {
-        let input = try ModelAndData.load(model: model, data: data, labels: labels)
-        let dir = try makeOutputDirectory(out)
+        let input = try ModelAndData.load(model: options.model, data: options.data, labels: labels)
+        let dir = try makeOutputDirectory(options.out)
         let logits: [Double]
-        switch precision {
+        switch options.precision {
         case .float: logits = try computeLogits(input, Float.self)
         case .double: logits = try computeLogits(input, Double.self)
         }
@@ -49,14 +45,14 @@ struct PredictCommand: ParsableCommand {
         let bar = ProgressBar(total: n, label: "predict")
         let batch = 256
         result.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: max(1, threads)) { t in
+            DispatchQueue.concurrentPerform(iterations: max(1, options.threads)) { t in
                 var b = t
                 while b * batch < n {
                     let lo = b * batch, hi = min(n, lo + batch)
                     let z = network.logits(x.items(lo..<hi))
                     for i in 0..<z.count { out[lo * k + i] = Double(z.scalars[i]) }
                     bar.advance(by: hi - lo)
-                    b += max(1, threads)
+                    b += max(1, options.threads)
                 }
             }
         }
