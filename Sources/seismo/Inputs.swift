@@ -9,6 +9,10 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Output directory.") var out: String
     @Option(help: "Arithmetic of the network: float or double.") var precision: Precision = .float
     @Option(help: "Worker threads.") var threads: Int = availableCores
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
 }
 
 /// Loading the model and data a command names, with errors that say which file and what is wrong.

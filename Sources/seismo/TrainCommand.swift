@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard (testData == nil) == (testLabels == nil) else { throw ValidationError("--test-data and --test-labels go together") }
     }
 
@@ -62,6 +65,9 @@ struct TrainCommand: ParsableCommand {
                 shown = done
             }
             bar.finish()
+            guard report.loss.isFinite else {
+                throw ValidationError("training diverged in epoch \(epoch) (loss \(report.loss)); nothing was written. Try a smaller --lr.")
+            }
             var line = String(format: "epoch %d  loss %.4f  train accuracy %.4f  %.1fs", epoch, report.loss, report.accuracy, report.seconds)
             if let test, let testImages {
                 let predicted = trainer.network.predictions(testImages, threads: threads)
