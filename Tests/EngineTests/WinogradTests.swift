@@ -1,10 +1,14 @@
 import XCTest
 @testable import Engine
 
-/// Winograd F(2×2, 3×3) against im2col + GEMM, for the forward pass and the input gradient,
-/// on odd and even planes and every pad from 0 to 2.
+/// Winograd F(2×2, 3×3) and F(4×4, 3×3) against im2col + GEMM, for the forward pass and the
+/// input gradient (on shared F(2×2) forward filters, or its own F(4×4) ones), on odd and even
+/// planes and every pad from 0 to 2.
 final class WinogradTests: XCTestCase {
-    override func tearDown() { WinogradPlan.minimumChannels = 16 }
+    override func tearDown() {
+        WinogradPlan.minimumChannels = 16
+        WinogradPlan.largeTileMinimumSide = 8
+    }
 
     private func convolution(height: Int, width: Int, pads: [Int], channels: Int = 3, outputs: Int = 5) -> Convolution {
         let geometry = ConvolutionGeometry(channels: channels, height: height, width: width, kernelHeight: 3, kernelWidth: 3,
@@ -33,20 +37,37 @@ final class WinogradTests: XCTestCase {
     }
 
     func testMatchesIm2colForEveryPadAndPlaneParity() {
-        for (height, width) in [(5, 7), (6, 6), (3, 4), (8, 5)] {
-            for pads in [[1, 1, 1, 1], [0, 0, 0, 0], [2, 1, 0, 2], [0, 2, 2, 1]] {
-                compare(convolution(height: height, width: width, pads: pads))
+        for largeTileSide in [1_000_000, 1] {
+            WinogradPlan.largeTileMinimumSide = largeTileSide
+            for (height, width) in [(5, 7), (6, 6), (3, 4), (8, 5), (9, 11)] {
+                for pads in [[1, 1, 1, 1], [0, 0, 0, 0], [2, 1, 0, 2], [0, 2, 2, 1]] {
+                    compare(convolution(height: height, width: width, pads: pads))
+                }
             }
         }
     }
 
+    func testTileSizeFollowsThePlane() {
+        let g = convolution(height: 8, width: 9, pads: [1, 1, 1, 1], channels: 16, outputs: 16).geometry
+        XCTAssertEqual(WinogradPlan(forward: g, outputChannels: 16).tile, .f4)
+        XCTAssertEqual(WinogradPlan(inputGradientOf: g, outputChannels: 16).tile, .f4)
+        let small = convolution(height: 4, width: 4, pads: [1, 1, 1, 1], channels: 16, outputs: 16).geometry
+        XCTAssertEqual(WinogradPlan(forward: small, outputChannels: 16).tile, .f2)
+        XCTAssertTrue(WinogradPlan(inputGradientOf: small, outputChannels: 16).sharesForwardFilters)
+    }
+
+    /// Float against Double: F(2×2) within 2e-6 of the largest output, F(4×4) (whose transforms
+    /// scale by up to 5 and 1/24) within 1e-5 (measured: 2.7e-6).
     func testFloatMatchesDoubleClosely() {
         WinogradPlan.minimumChannels = 1
-        let conv = convolution(height: 9, width: 9, pads: [1, 1, 1, 1], channels: 32, outputs: 32)
-        let x = randomTensor([1, 32, 9, 9], seed: 5), w = randomTensor([32, 32, 3, 3], seed: 6)
-        let exact = conv.forward(x, w, nil, batch: 1)
-        let single = conv.forward(x.converted(to: Float.self), w.converted(to: Float.self), nil, batch: 1)
-        let scale = exact.scalars.map(abs).max()!
-        for (a, e) in zip(single.scalars, exact.scalars) { XCTAssertEqual(Double(a), e, accuracy: 2e-6 * scale) }
+        for (largeTileSide, tolerance) in [(1_000_000, 2e-6), (1, 1e-5)] {
+            WinogradPlan.largeTileMinimumSide = largeTileSide
+            let conv = convolution(height: 9, width: 9, pads: [1, 1, 1, 1], channels: 32, outputs: 32)
+            let x = randomTensor([1, 32, 9, 9], seed: 5), w = randomTensor([32, 32, 3, 3], seed: 6)
+            let exact = conv.forward(x, w, nil, batch: 1)
+            let single = conv.forward(x.converted(to: Float.self), w.converted(to: Float.self), nil, batch: 1)
+            let scale = exact.scalars.map(abs).max()!
+            for (a, e) in zip(single.scalars, exact.scalars) { XCTAssertEqual(Double(a), e, accuracy: tolerance * scale) }
+        }
     }
 }

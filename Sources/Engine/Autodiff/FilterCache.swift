@@ -8,6 +8,7 @@ final class FilterCache<S: EngineScalar>: @unchecked Sendable {
     struct Key: Hashable {
         var node: Int
         var forInputGradient: Bool
+        var tile: WinogradTile
     }
 
     private var entries: [Key: [S]] = [:]
@@ -26,7 +27,7 @@ struct FilterLookup<S: EngineScalar> {
     var cache: FilterCache<S>
     var node: Int
 
-    func filters(forInputGradient: Bool, make: () -> [S]) -> [S] {
-        cache.filters(.init(node: node, forInputGradient: forInputGradient), make: make)
+    func filters(forInputGradient: Bool, tile: WinogradTile, make: () -> [S]) -> [S] {
+        cache.filters(.init(node: node, forInputGradient: forInputGradient, tile: tile), make: make)
     }
 }

@@ -1,7 +1,7 @@
 /// 2-D convolution (groups, strides, pads, dilations) by im2col + GEMM. The input gradient is
 /// GEMMᵀ + col2im, the weight gradient a GEMM against the re-formed columns; a 1×1 stride-1
 /// unpadded convolution skips im2col and is a plain GEMM. 3×3 stride-1 convolutions with enough
-/// channels run forward and input gradient by Winograd F(2×2, 3×3) instead (`WinogradPlan`).
+/// channels run forward and input gradient by Winograd instead (`WinogradPlan`).
 struct Convolution: Sendable {
     var geometry: ConvolutionGeometry
     var outputChannels: Int
@@ -25,7 +25,7 @@ struct Convolution: Sendable {
         if usesWinograd {
             let plan = WinogradPlan(forward: geometry, outputChannels: outputChannels)
             let make = { w.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: false) } }
-            let filters = lookup?.filters(forInputGradient: false, make: make) ?? make()
+            let filters = lookup?.filters(forInputGradient: false, tile: plan.tile, make: make) ?? make()
             var y = Tensor<S>(uninitialized: [batch] + outputItemShape) { out in
                 x.scalars.withUnsafeBufferPointer { plan.run($0.baseAddress!, batch: batch, filters: filters, into: out.baseAddress!) }
             }
@@ -99,10 +99,14 @@ struct Convolution: Sendable {
         let shape = [cotangents, inputChannelsPerGroup * groups, geometry.height, geometry.width]
         if usesWinograd {
             let plan = WinogradPlan(inputGradientOf: geometry, outputChannels: outputChannels)
-            let make = { weight.scalars.withUnsafeBufferPointer { plan.transformedFilters($0.baseAddress!, forInputGradient: true) } }
-            let filters = lookup?.filters(forInputGradient: true, make: make) ?? make()
+            let shared = plan.sharesForwardFilters
+            let source = shared ? WinogradPlan.forwardFilterPlan(of: geometry, outputChannels: outputChannels) : plan
+            let make = { weight.scalars.withUnsafeBufferPointer { source.transformedFilters($0.baseAddress!, forInputGradient: !shared) } }
+            let filters = lookup?.filters(forInputGradient: !shared, tile: source.tile, make: make) ?? make()
             return Tensor<S>(uninitialized: shape) { out in
-                dy.scalars.withUnsafeBufferPointer { plan.run($0.baseAddress!, batch: cotangents, filters: filters, into: out.baseAddress!) }
+                dy.scalars.withUnsafeBufferPointer {
+                    plan.run($0.baseAddress!, batch: cotangents, filters: filters, adjoint: shared, into: out.baseAddress!)
+                }
             }
         }
         var dx = Tensor<S>(zeros: shape)
