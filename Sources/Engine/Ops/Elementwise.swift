@@ -32,11 +32,10 @@ struct Elementwise: Sendable {
     var outputShape: [Int]
 
     func forward<S: EngineScalar>(_ a: Tensor<S>, _ b: Tensor<S>, batch: Int) -> Tensor<S> {
-        var y = Tensor<S>(zeros: [batch] + outputShape)
         let (oa, ob) = (operands[0], operands[1])
-        a.scalars.withUnsafeBufferPointer { pa in
-            b.scalars.withUnsafeBufferPointer { pb in
-                y.scalars.withUnsafeMutableBufferPointer { py in
+        return Tensor<S>(uninitialized: [batch] + outputShape) { py in
+            a.scalars.withUnsafeBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
                     for n in 0..<batch {
                         let baseA = oa.batched ? n * oa.count : 0
                         let baseB = ob.batched ? n * ob.count : 0
@@ -50,7 +49,6 @@ struct Elementwise: Sendable {
                 }
             }
         }
-        return y
     }
 
     @inline(__always)

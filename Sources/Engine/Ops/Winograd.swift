@@ -108,8 +108,9 @@ struct WinogradPlan: Sendable, Equatable {
         let positions = tile.positions
         let bytesPerColumn = positions * max(inputChannels, outputChannels) * MemoryLayout<S>.size
         let group = max(1, min(batch, (4 << 20) / max(1, bytesPerColumn * tiles)))
-        var v = [S](repeating: 0, count: positions * inputChannels * group * tiles)
-        var products = [S](repeating: 0, count: positions * outputChannels * group * tiles)
+        // Every element read is written first (transforms and GEMMs cover their groups whole).
+        var v = [S](unsafeUninitializedCapacity: positions * inputChannels * group * tiles) { $1 = $0.count }
+        var products = [S](unsafeUninitializedCapacity: positions * outputChannels * group * tiles) { $1 = $0.count }
         v.withUnsafeMutableBufferPointer { pv in
             products.withUnsafeMutableBufferPointer { pm in
                 u.withUnsafeBufferPointer { pu in
