@@ -70,4 +70,22 @@ final class WinogradTests: XCTestCase {
             for (a, e) in zip(single.scalars, exact.scalars) { XCTAssertEqual(Double(a), e, accuracy: tolerance * scale) }
         }
     }
+
+    /// Through a whole residual network whose 3×3 convolutions all take the Winograd routes
+    /// (F(4×4) on the 16×16 and 8×8 stages, F(2×2) on 4×4), the Float input Jacobian stays
+    /// within 1e-4 of the Double one, well inside the 1e-3 the golden cases allow.
+    func testFloatJacobianOfAResidualNetworkStaysClose() throws {
+        let model = try ModelLoader.build(ModelZoo.build(.init(architecture: .resnet, inputShape: [1, 16, 16], classes: 10, seed: 3)))
+        XCTAssertTrue(model.nodes.contains { if case .convolution(let c) = $0.operation { c.usesWinograd } else { false } })
+        let x = randomTensor([2, 1, 16, 16], seed: 9, low: 0, high: 1)
+        let exact = Network<Double>(model).inputJacobians(x, threads: 1)
+        let single = Network<Float>(model).inputJacobians(x.converted(to: Float.self), threads: 1)
+        let perSample = exact.count / 2
+        for s in 0..<2 {
+            let range = (s * perSample)..<((s + 1) * perSample)
+            let scale = exact.scalars[range].map(abs).max()!
+            let worst = range.map { abs(Double(single.scalars[$0]) - exact.scalars[$0]) }.max()!
+            XCTAssertLessThanOrEqual(worst, 1e-4 * scale, "sample \(s)")
+        }
+    }
 }
