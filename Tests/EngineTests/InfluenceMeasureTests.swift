@@ -121,3 +121,36 @@ final class InfluenceMeasureTests: XCTestCase {
         XCTAssertLessThanOrEqual(abs(actual - expected), tolerance * scale, "\(what): \(actual) vs \(expected)", file: file, line: line)
     }
 }
+
+/// Per-layer parameter FI from the Gram matrices reduced inside the backward pass, against the
+/// golden `param_influence.json` (label mode `true`, every layer and `all`).
+final class ParameterInfluenceTests: XCTestCase {
+    func testLayerInfluenceMatchesGolden() throws {
+        for name in Golden.networkCases {
+            let model = try Golden.model(name)
+            let golden = try Golden.json(name, "param_influence.json")
+            let layers = golden["layers"] as! [[String: Any]]
+            let labels = golden["y"] as! [Int]
+            let x: Tensor<Double> = try Golden.inputs(name)
+            let network = Network<Double>(model)
+            let grams = network.parameterGrams(x, threads: 2)
+            let logits = network.logits(x)
+            let k = model.classes
+            for s in 0..<x.shape[0] {
+                let geometry = OutputGeometry(logits: logits.scalars[(s * k)..<((s + 1) * k)])
+                for (l, layer) in layers.enumerated() {
+                    let offset = (s * layers.count + l) * k * k
+                    let gram = Array(grams.scalars[offset..<(offset + k * k)])
+                    let exact = InfluenceMeasure.exact(gram: gram, geometry: geometry, label: labels[s])
+                    let reference = InfluenceMeasure.reference(gram: gram, geometry: geometry, label: labels[s], epsilon: 1e-3)
+                    let place = "\(name) \(layer["name"]!) sample \(s)"
+                    let (fi, fiRef) = ((layer["fi"] as! [Double])[s], (layer["fi_reference"] as! [Double])[s])
+                    XCTAssertEqual(exact.fi, fi, accuracy: 1e-6 * max(fi, 1e-300), place)
+                    XCTAssertEqual(reference.fi, fiRef, accuracy: 1e-6 * max(fiRef, 1e-300), place)
+                    XCTAssertEqual(exact.rank, (layer["rank"] as! [Int])[s], place)
+                    XCTAssertEqual(reference.rank, (layer["rank_reference"] as! [Int])[s], place)
+                }
+            }
+        }
+    }
+}
