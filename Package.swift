@@ -32,7 +32,7 @@ let package = Package(
             name: "seismo",
             dependencies: ["Engine", "Protocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: numericFlags),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX", "Protocol"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
     ],
     swiftLanguageModes: [.v5]
