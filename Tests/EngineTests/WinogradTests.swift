@@ -39,7 +39,7 @@ final class WinogradTests: XCTestCase {
     func testMatchesIm2colForEveryPadAndPlaneParity() {
         for largeTileSide in [1_000_000, 1] {
             WinogradPlan.largeTileMinimumSide = largeTileSide
-            for (height, width) in [(5, 7), (6, 6), (3, 4), (8, 5), (9, 11)] {
+            for (height, width) in [(5, 7), (6, 6), (3, 4), (8, 5), (9, 11), (10, 17), (16, 16)] {
                 for pads in [[1, 1, 1, 1], [0, 0, 0, 0], [2, 1, 0, 2], [0, 2, 2, 1]] {
                     compare(convolution(height: height, width: width, pads: pads))
                 }

@@ -150,7 +150,8 @@ struct WinogradPlan: Sendable, Equatable {
         let columns = batch * tiles
         let (size, step) = (tile.size, tile.step)
         let span = step * tileColumns + 2
-        withUnsafeTemporaryAllocation(of: S.self, capacity: 2 * size * span) { scratch in
+        // 16 spare values: `WinogradTile.mixColumns` loads whole vectors past a row's last tile.
+        withUnsafeTemporaryAllocation(of: S.self, capacity: 2 * size * span + 16) { scratch in
             let rows = scratch.baseAddress!, mixed = rows + size * span
             for item in 0..<batch {
                 for c in 0..<inputChannels {

@@ -74,7 +74,25 @@ enum WinogradTile: Sendable, Equatable {
         case .f4:
             let (o0, o1, o2) = (o, o + stride, o + 2 * stride)
             let (o3, o4, o5) = (o + 3 * stride, o + 4 * stride, o + 5 * stride)
-            for j in 0..<tiles {
+            // Four tiles at a time: their 16 + 4 values, split by phase into vectors (the
+            // second load reaches 2 values past the row; the caller leaves room for them).
+            var j = 0
+            while j + 4 <= tiles {
+                let here = UnsafeRawPointer(m + 4 * j).loadUnaligned(as: SIMD16<S>.self)
+                let next = UnsafeRawPointer(m + 4 * j + 4).loadUnaligned(as: SIMD16<S>.self)
+                let (even, odd) = (here.evenHalf, here.oddHalf)
+                let (d0, d1, d2, d3) = (even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
+                let (d4, d5) = (next.evenHalf.evenHalf, next.oddHalf.evenHalf)
+                let (a, b, c, e) = (d4 - 4 * d2, d3 - 4 * d1, d4 - d2, 2 * (d3 - d1))
+                store(4 * d0 - 5 * d2 + d4, o0 + j)
+                store(a + b, o1 + j)
+                store(a - b, o2 + j)
+                store(c + e, o3 + j)
+                store(c - e, o4 + j)
+                store(4 * d1 - 5 * d3 + d5, o5 + j)
+                j += 4
+            }
+            for j in j..<tiles {
                 let x = m + 4 * j
                 let (d0, d1, d2, d3, d4, d5) = (x[0], x[1], x[2], x[3], x[4], x[5])
                 let (a, b, c, e) = (d4 - 4 * d2, d3 - 4 * d1, d4 - d2, 2 * (d3 - d1))
@@ -86,6 +104,11 @@ enum WinogradTile: Sendable, Equatable {
                 o5[j] = 4 * d1 - 5 * d3 + d5
             }
         }
+    }
+
+    @inline(__always)
+    private func store<S: EngineScalar>(_ v: SIMD4<S>, _ p: UnsafeMutablePointer<S>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<S>.self)
     }
 
     /// The first half of Aᵀ M A, down the tile's columns, for `count` tiles at once: position

@@ -2,7 +2,7 @@ import CBLAS
 
 /// The floating-point types the engine computes in: Float for speed, Double for gradient checks
 /// and for every K×K computation. Each brings its own BLAS entry points.
-public protocol EngineScalar: BinaryFloatingPoint, Sendable, Codable, CustomStringConvertible
+public protocol EngineScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, CustomStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
     static var elementType: ElementType { get }
 
