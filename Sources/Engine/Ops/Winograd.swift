@@ -69,14 +69,14 @@ struct WinogradPlan: Sendable, Equatable {
     /// the ONNX weight [M][C][3][3] of the forward convolution; with `forInputGradient` the plan
     /// is the adjoint one, whose filter (c, m) is w[m][c] rotated by 180°.
     func transformedFilters<S: EngineScalar>(_ w: UnsafePointer<S>, forInputGradient: Bool) -> [S] {
-        let (m, c, positions) = (outputChannels, inputChannels, tile.positions)
+        let (m, c, positions, g) = (outputChannels, inputChannels, tile.positions, tile.filterMatrix)
         return [S](unsafeUninitializedCapacity: positions * m * c) { out, initialized in
             withUnsafeTemporaryAllocation(of: S.self, capacity: positions) { scratch in
                 let t = scratch.baseAddress!
                 for o in 0..<m {
                     for i in 0..<c {
                         let source = forInputGradient ? w + (i * m + o) * 9 : w + (o * c + i) * 9
-                        tile.transformFilter((0..<9).map { Double(source[forInputGradient ? 8 - $0 : $0]) }, into: t)
+                        tile.transformFilter(g, { Double(source[forInputGradient ? 8 - $0 : $0]) }, into: t)
                         for xi in 0..<positions { out[(xi * m + o) * c + i] = t[xi] }
                     }
                 }

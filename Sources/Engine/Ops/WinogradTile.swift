@@ -20,14 +20,21 @@ enum WinogradTile: Sendable, Equatable {
         }
     }
 
-    /// G w Gᵀ of one 3×3 filter `w` (row-major) into `out` (`positions` values), in Double.
-    func transformFilter<S: EngineScalar>(_ w: [Double], into out: UnsafeMutablePointer<S>) {
-        let g = self.g
+    /// G w Gᵀ of one 3×3 filter `w` (row-major, `w(i)` is entry i) into `out` (`positions`
+    /// values), computed in Double. `g` is `self.g`, passed in so it is built once per network.
+    @inline(__always)
+    func transformFilter<S: EngineScalar>(_ g: [[Double]], _ w: (Int) -> Double, into out: UnsafeMutablePointer<S>) {
         for r in 0..<size {
-            let gw = (0..<3).map { j in (0..<3).reduce(0.0) { $0 + g[r][$1] * w[$1 * 3 + j] } }
-            for k in 0..<size { out[r * size + k] = S((0..<3).reduce(0.0) { $0 + gw[$1] * g[k][$1] }) }
+            let row = g[r]
+            let (gw0, gw1, gw2) = ((0..<3).reduce(0.0) { $0 + row[$1] * w($1 * 3) },
+                                   (0..<3).reduce(0.0) { $0 + row[$1] * w($1 * 3 + 1) },
+                                   (0..<3).reduce(0.0) { $0 + row[$1] * w($1 * 3 + 2) })
+            for k in 0..<size { out[r * size + k] = S(gw0 * g[k][0] + gw1 * g[k][1] + gw2 * g[k][2]) }
         }
     }
+
+    /// G of the filter transform, for `transformFilter`.
+    var filterMatrix: [[Double]] { g }
 
     /// Bᵀ down the columns of `size` input rows `d` of `span` values each (consecutive), into
     /// `size` mixed rows `m`.
