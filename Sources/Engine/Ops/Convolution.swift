@@ -109,30 +109,41 @@ struct Convolution: Sendable {
                 }
             }
         }
-        var dx = Tensor<S>(zeros: shape)
-        var columns = [S](repeating: 0, count: columnRows * outputPlane)
-        dy.scalars.withUnsafeBufferPointer { g in
-            weight.scalars.withUnsafeBufferPointer { pw in
-                dx.scalars.withUnsafeMutableBufferPointer { out in
-                    columns.withUnsafeMutableBufferPointer { col in
-                        for c in 0..<cotangents {
-                            for grp in 0..<groups {
-                                let target = out.baseAddress! + c * inputItemCount + grp * geometry.channelBlock
-                                let direct = geometry.isPointwise
-                                S.gemm(transA: true, transB: false, m: columnRows, n: outputPlane,
-                                       k: outputChannelsPerGroup, alpha: 1,
-                                       a: pw.baseAddress! + grp * outputChannelsPerGroup * columnRows, lda: columnRows,
-                                       b: g.baseAddress! + c * outputItemCount + grp * outputChannelsPerGroup * outputPlane,
-                                       ldb: outputPlane, beta: 0,
-                                       c: direct ? target : col.baseAddress!, ldc: outputPlane)
-                                if !direct { geometry.col2im(UnsafePointer(col.baseAddress!), target) }
+        // Cotangents share GEMMs in chunks: their dY are gathered side by side into
+        // [M][chunk · plane], so that Wᵀ is packed once for all of them (a 4×4 output plane alone
+        // would make a GEMM 16 columns wide), and each one's columns are then added back by col2im.
+        let chunk = max(1, min(cotangents, (4 << 20) / max(1, columnRows * outputPlane * MemoryLayout<S>.size)))
+        let mg = outputChannelsPerGroup
+        var gathered = [S](unsafeUninitializedCapacity: mg * chunk * outputPlane) { $1 = $0.count }
+        var columns = [S](unsafeUninitializedCapacity: columnRows * chunk * outputPlane) { $1 = $0.count }
+        return Tensor<S>(uninitialized: shape) { out in
+            dy.scalars.withUnsafeBufferPointer { g in
+                weight.scalars.withUnsafeBufferPointer { pw in
+                    gathered.withUnsafeMutableBufferPointer { gather in
+                        columns.withUnsafeMutableBufferPointer { col in
+                            for start in stride(from: 0, to: cotangents, by: chunk) {
+                                let count = min(chunk, cotangents - start), width = count * outputPlane
+                                for grp in 0..<groups {
+                                    for b in 0..<count {
+                                        for m in 0..<mg {
+                                            let source = g.baseAddress! + (start + b) * outputItemCount + (grp * mg + m) * outputPlane
+                                            (gather.baseAddress! + m * width + b * outputPlane).update(from: source, count: outputPlane)
+                                        }
+                                    }
+                                    S.gemm(transA: true, transB: false, m: columnRows, n: width, k: mg, alpha: 1,
+                                           a: pw.baseAddress! + grp * mg * columnRows, lda: columnRows,
+                                           b: gather.baseAddress!, ldb: width, beta: 0, c: col.baseAddress!, ldc: width)
+                                    for b in 0..<count {
+                                        let target = out.baseAddress! + (start + b) * inputItemCount + grp * geometry.channelBlock
+                                        geometry.col2im(UnsafePointer(col.baseAddress! + b * outputPlane), rowStride: width, target)
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return dx
     }
 
     /// dW = dY · colᵀ, columns formed once per sample and reused by its cotangents.

@@ -68,16 +68,18 @@ struct ConvolutionGeometry: Sendable, Equatable {
         }
     }
 
-    /// Adds the column matrix `col` back into `input` (C×H×W): the adjoint of im2col.
-    func col2im<S: EngineScalar>(_ col: UnsafePointer<S>, _ input: UnsafeMutablePointer<S>) {
+    /// Writes the adjoint of im2col into `input` (C×H×W): the column matrix `col` (rows
+    /// `rowStride` apart, oh·ow by default) summed back onto the pixels it was copied from.
+    func col2im<S: EngineScalar>(_ col: UnsafePointer<S>, rowStride: Int? = nil, _ input: UnsafeMutablePointer<S>) {
         let oh = outputHeight, ow = outputWidth
+        let rowStride = rowStride ?? oh * ow
         input.update(repeating: 0, count: channelBlock)
         var row = 0
         for c in 0..<channels {
             let plane = input + c * height * width
             for ki in 0..<kernelHeight {
                 for kj in 0..<kernelWidth {
-                    let src = col + row * oh * ow
+                    let src = col + row * rowStride
                     let cols = validColumns(kj, ow)
                     let colOffset = kj * dilationW - padLeft
                     for y in 0..<oh {
