@@ -12,24 +12,24 @@ struct Activation: Sendable {
     var function: Function
 
     func forward<S: EngineScalar>(_ x: Tensor<S>) -> Tensor<S> {
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { out in
-            switch function {
-            case .relu:
-                for i in out.indices where !(out[i] > 0) { out[i] = 0 }
-            case .leakyRelu(let alpha):
-                let a = S(alpha)
-                for i in out.indices where !(out[i] > 0) { out[i] *= a }
-            case .sigmoid:
-                for i in out.indices { out[i] = 1 / (1 + S.exp(-out[i])) }
-            case .tanh:
-                for i in out.indices { out[i] = S.tanh(out[i]) }
-            case .clip(let lo, let hi):
-                let l = S(lo), h = S(hi)
-                for i in out.indices { out[i] = Swift.min(Swift.max(out[i], l), h) }
+        Tensor(uninitialized: x.shape) { out in
+            x.scalars.withUnsafeBufferPointer { input in
+                switch function {
+                case .relu:
+                    for i in out.indices { out[i] = input[i] > 0 ? input[i] : 0 }
+                case .leakyRelu(let alpha):
+                    let a = S(alpha)
+                    for i in out.indices { out[i] = input[i] > 0 ? input[i] : input[i] * a }
+                case .sigmoid:
+                    for i in out.indices { out[i] = 1 / (1 + S.exp(-input[i])) }
+                case .tanh:
+                    for i in out.indices { out[i] = S.tanh(input[i]) }
+                case .clip(let lo, let hi):
+                    let l = S(lo), h = S(hi)
+                    for i in out.indices { out[i] = Swift.min(Swift.max(input[i], l), h) }
+                }
             }
         }
-        return y
     }
 
     /// dx = dy · f'(x), with x (and y) of the forward sample b / replication.

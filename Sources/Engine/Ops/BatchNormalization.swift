@@ -29,16 +29,17 @@ struct BatchNormalization: Sendable {
 
     private func affine<S: EngineScalar>(_ inputs: [Tensor<S>], batch: Int) -> Tensor<S> {
         let (a, b) = coefficients(inputs)
-        var y = inputs[0]
-        y.scalars.withUnsafeMutableBufferPointer { py in
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let base = n * itemCount + c * plane
-                    for i in 0..<plane { py[base + i] = py[base + i] * a[c] + b[c] }
+        return Tensor(uninitialized: inputs[0].shape) { py in
+            inputs[0].scalars.withUnsafeBufferPointer { px in
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        let base = n * itemCount + c * plane
+                        let (scale, shift) = (a[c], b[c])
+                        for i in 0..<plane { py[base + i] = px[base + i] * scale + shift }
+                    }
                 }
             }
         }
-        return y
     }
 
     private func normalizeWithBatchStatistics<S: EngineScalar>(_ inputs: [Tensor<S>], batch: Int) -> (Tensor<S>, NodeMemo<S>) {
