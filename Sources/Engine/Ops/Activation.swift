@@ -45,8 +45,8 @@ struct Activation: Sendable {
                         for b in 0..<batch {
                             let go = b * item, xo = (b / r) * item
                             if case .relu = function, S.self == Float.self {
-                                Self.reluMask(UnsafeRawPointer(d.baseAddress! + go), UnsafeRawPointer(x.baseAddress! + xo),
-                                              into: UnsafeMutableRawPointer(g.baseAddress! + go), count: item)
+                                FloatLanes.relu(UnsafeRawPointer(d.baseAddress! + go), where: UnsafeRawPointer(x.baseAddress! + xo),
+                                                into: UnsafeMutableRawPointer(g.baseAddress! + go), count: item)
                                 continue
                             }
                             for i in 0..<item {
@@ -58,20 +58,6 @@ struct Activation: Sendable {
             }
         }
         return [dx]
-    }
-
-    /// ReLU's backward in Float, eight lanes at a time: g = d where x > 0, else 0 (ReLU'(0) = 0).
-    /// The most frequent element-wise op of a Jacobian pass; the generic loop stays scalar.
-    private static func reluMask(_ d: UnsafeRawPointer, _ x: UnsafeRawPointer, into g: UnsafeMutableRawPointer, count: Int) {
-        var i = 0
-        while i + 8 <= count {
-            let values = d.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            let inputs = x.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            g.storeBytes(of: SIMD8<Float>().replacing(with: values, where: inputs .> 0), toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        let (dv, xv, gv) = (d.assumingMemoryBound(to: Float.self), x.assumingMemoryBound(to: Float.self), g.assumingMemoryBound(to: Float.self))
-        for i in i..<count { gv[i] = xv[i] > 0 ? dv[i] : 0 }
     }
 
     @inline(__always)
