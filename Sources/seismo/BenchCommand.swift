@@ -24,9 +24,15 @@ struct JacobianBench: ParsableCommand {
     @Option(help: "Threads; each thread takes whole images.") var threads: Int = 1
     @Option(help: "Input shape CxHxW.") var input: String = "3x32x32"
 
+    private var shape: [Int] { input.lowercased().split(separator: "x").compactMap { Int($0) } }
+
+    func validate() throws {
+        guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else { throw ValidationError("--input must look like CxHxW, got '\(input)'") }
+        guard images >= 1 else { throw ValidationError("--images must be at least 1, got \(images)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
     func run() throws {
-        let shape = input.split(separator: "x").compactMap { Int($0) }
-        guard shape.count == 3, images >= 1, threads >= 1 else { throw ValidationError("need --input CxHxW, --images ≥ 1, --threads ≥ 1") }
         let model = try ModelLoader.build(ModelZoo.build(.init(architecture: arch, inputShape: shape, classes: 10, seed: 1)))
         let network = Network<Float>(model)
         var generator = SeededGenerator(seed: 7)

@@ -29,7 +29,7 @@ struct ModelAndData {
         if let labels {
             let values = try DatasetFile.loadLabels(URL(fileURLWithPath: labels))
             guard values.count == images.shape[0] else {
-                throw ValidationError("\(labels): \(values.count) labels for \(images.shape[0]) samples in \(data)")
+                throw CommandFailure("\(labels): \(values.count) labels for \(images.shape[0]) samples in \(data)")
             }
             try DatasetFile.validateLabels(values, classes: model.classes, file: labels)
             labelValues = values
@@ -43,12 +43,19 @@ struct ModelAndData {
     }
 }
 
+/// A failure while running a command whose arguments were valid: reported as `Error: …`
+/// without the usage text that argument errors get.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Creates an output directory (and parents), failing clearly when a file is in the way.
 func makeOutputDirectory(_ path: String) throws -> URL {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-        throw ValidationError("--out \(path) exists and is not a directory")
+        throw CommandFailure("--out \(path) exists and is not a directory")
     }
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url

@@ -28,12 +28,17 @@ struct CreateModelCommand: ParsableCommand {
     @Option(help: "Seed of the initialisation.") var seed: UInt64 = 0
     @Option(help: "Where to write the ONNX model.") var out: String
 
-    func run() throws {
-        let dims = input.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard dims.count == 3 || dims.count == 1, dims.allSatisfy({ $0 > 0 }) else {
+    private var dims: [Int] { input.lowercased().split(separator: "x").compactMap { Int($0) } }
+
+    func validate() throws {
+        guard dims.count == 3 || dims.count == 1, dims.count == input.split(separator: "x").count, dims.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--input must look like CxHxW (e.g. 1x28x28) or D for vectors, got '\(input)'")
         }
         guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
+        guard inputScale.isFinite, inputScale != 0 else { throw ValidationError("--input-scale must be a finite non-zero number, got \(inputScale)") }
+    }
+
+    func run() throws {
         let spec = ModelZoo.Specification(architecture: arch, inputShape: dims, classes: classes, inputScale: inputScale, seed: seed)
         let onnx = try ModelZoo.build(spec)
         try ModelWriter.write(onnx, to: URL(fileURLWithPath: out))

@@ -66,7 +66,8 @@ struct TrainCommand: ParsableCommand {
             }
             bar.finish()
             guard report.loss.isFinite else {
-                throw ValidationError("training diverged in epoch \(epoch) (loss \(report.loss)); nothing was written. Try a smaller --lr.")
+                throw CommandFailure("training diverged in epoch \(epoch) (loss \(report.loss)); nothing was written. "
+                    + "Try a smaller --lr, or inputs scaled to about 0–1 (`seismo model create --input-scale`).")
             }
             var line = String(format: "epoch %d  loss %.4f  train accuracy %.4f  %.1fs", epoch, report.loss, report.accuracy, report.seconds)
             if let test, let testImages {
