@@ -38,25 +38,9 @@ struct PredictCommand: ParsableCommand {
     }
 
     private func computeLogits<S: EngineScalar>(_ input: ModelAndData, _: S.Type) throws -> [Double] {
-        let network = Network<S>(input.model)
-        let x: Tensor<S> = input.batch()
-        let n = x.shape[0], k = input.model.classes
-        var result = [Double](repeating: 0, count: n * k)
-        let bar = ProgressBar(total: n, label: "predict")
-        let batch = 256
-        result.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: max(1, options.threads)) { t in
-                var b = t
-                while b * batch < n {
-                    let lo = b * batch, hi = min(n, lo + batch)
-                    let z = network.logits(x.items(lo..<hi))
-                    for i in 0..<z.count { out[lo * k + i] = Double(z.scalars[i]) }
-                    bar.advance(by: hi - lo)
-                    b += max(1, options.threads)
-                }
-            }
-        }
+        let bar = ProgressBar(total: input.images.shape[0], label: "predict")
+        let z = Network<S>(input.model).logits(input.batch(), threads: options.threads) { bar.advance(by: $0) }
         bar.finish()
-        return result
+        return z.scalars.map { Double($0) }
     }
 }

@@ -58,7 +58,7 @@ extension Network {
                     if grads[a] == nil { grads[a] = g } else { grads[a]!.add(g) }
                 case .parameter(let p):
                     if case .perCotangent(_, let consume) = request { consume(p, g) } else {
-                        summed[p] = summed[p].map { $0.adding(g) } ?? g
+                        if summed[p] == nil { summed[p] = g } else { summed[p]!.add(g) }
                     }
                 case .constant: break
                 }
@@ -94,19 +94,5 @@ extension Network {
             }
         }
         return live
-    }
-}
-
-extension Tensor {
-    /// Element-wise sum of two tensors of equal size.
-    func adding(_ other: Tensor) -> Tensor {
-        precondition(count == other.count)
-        var r = self
-        r.scalars.withUnsafeMutableBufferPointer { a in
-            other.scalars.withUnsafeBufferPointer { b in
-                for i in a.indices { a[i] += b[i] }
-            }
-        }
-        return r
     }
 }

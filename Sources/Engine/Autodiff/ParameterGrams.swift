@@ -12,12 +12,14 @@ extension Network {
                                progress: ((Int) -> Void)? = nil) -> Tensor<Double> {
         let n = input.shape[0], k = model.classes, layers = model.layers.count
         let perSample = (layers + 1) * k * k
+        var layerOf = [Int](repeating: -1, count: model.parameters.count)
+        for (l, layer) in model.layers.enumerated() { for p in layer.parameters { layerOf[p] = l } }
         var result = [Double](repeating: 0, count: n * perSample)
         result.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             parallelChunks(count: n, threads: threads) { range in
                 for sample in range {
-                    gramsOfOneSample(input.items(sample..<(sample + 1)), into: base + sample * perSample)
+                    gramsOfOneSample(input.items(sample..<(sample + 1)), layerOf: layerOf, into: base + sample * perSample)
                     progress?(1)
                 }
             }
@@ -25,12 +27,11 @@ extension Network {
         return Tensor(shape: [n, layers + 1, k, k], scalars: result)
     }
 
-    /// The L + 1 Gram matrices of one sample, written to `out` (row-major, layer by layer).
-    private func gramsOfOneSample(_ x: Tensor<S>, into out: UnsafeMutablePointer<Double>) {
+    /// The L + 1 Gram matrices of one sample, written to `out` (row-major, layer by layer);
+    /// `layerOf[p]` is the layer of parameter p, −1 for none.
+    private func gramsOfOneSample(_ x: Tensor<S>, layerOf: [Int], into out: UnsafeMutablePointer<Double>) {
         let k = model.classes, layers = model.layers
-        var layerOf = [Int](repeating: -1, count: model.parameters.count)
-        for (l, layer) in layers.enumerated() { for p in layer.parameters { layerOf[p] = l } }
-        let wanted = Set(layers.flatMap(\.parameters))
+        let wanted = Set(layerOf.indices.filter { layerOf[$0] >= 0 })
         var gram = [S](repeating: 0, count: k * k)
         let fold = { (parameter: Int, rows: Tensor<S>) in
             let width = rows.count / k

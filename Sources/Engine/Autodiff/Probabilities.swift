@@ -17,14 +17,6 @@ public enum Probabilities {
         p.indices.map { k in p.indices.reduce(0.0) { $1 == k ? $0 : $0 + p[$1] } }
     }
 
-    /// Row-wise softmax of `[N, K]` logits.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public static func softmaxRows<S: EngineScalar>(_ logits: Tensor<S>) -> [[Double]] {
-        let k = logits.shape[1]
-        return (0..<logits.shape[0]).map { softmax(logits.scalars[($0 * k)..<(($0 + 1) * k)]) }
-    }
-
     /// Index of the largest value (the first on ties).
     public static func argmax<C: Collection>(_ v: C) -> Int where C.Element: Comparable, C.Index == Int {
         var best = v.startIndex

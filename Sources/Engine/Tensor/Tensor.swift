@@ -61,30 +61,4 @@ public struct Tensor<Scalar: EngineScalar>: Sendable, Equatable {
         return Tensor(shape: [range.count] + shape.dropFirst(),
                       scalars: Array(scalars[(range.lowerBound * n)..<(range.upperBound * n)]))
     }
-
-    /// Stacks tensors of equal shape along a new leading axis.
-    public static func stacking(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty)
-        var all: [Scalar] = []
-        all.reserveCapacity(parts.count * parts[0].count)
-        for p in parts {
-            precondition(p.shape == parts[0].shape)
-            all.append(contentsOf: p.scalars)
-        }
-        return Tensor(shape: [parts.count] + parts[0].shape, scalars: all)
-    }
-
-    /// Concatenates tensors along the leading axis.
-    public static func concatenatingItems(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty)
-        let tail = Array(parts[0].shape.dropFirst())
-        var all: [Scalar] = []
-        var n = 0
-        for p in parts {
-            precondition(Array(p.shape.dropFirst()) == tail)
-            all.append(contentsOf: p.scalars)
-            n += p.shape.first ?? 0
-        }
-        return Tensor(shape: [n] + tail, scalars: all)
-    }
 }

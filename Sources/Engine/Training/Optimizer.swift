@@ -22,7 +22,7 @@ struct OptimizerState<S: EngineScalar> {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
         first = shapes.map { [Double](repeating: 0, count: $0) }
-        second = kind == .sgd(momentum: 0) ? [] : shapes.map { [Double](repeating: 0, count: $0) }
+        if case .adam = kind { second = shapes.map { [Double](repeating: 0, count: $0) } } else { second = [] }
     }
 
     mutating func apply(_ gradients: [Tensor<S>?], to parameters: inout [Tensor<S>]) {

@@ -83,7 +83,7 @@ public struct Trainer<S: EngineScalar> {
         }
         var total = results[0].grads
         for r in results.dropFirst() {
-            for p in total.indices { if let g = r.grads[p] { total[p] = total[p].map { $0.adding(g) } ?? g } }
+            for p in total.indices { if let g = r.grads[p] { if total[p] == nil { total[p] = g } else { total[p]!.add(g) } } }
         }
         optimizer.apply(total, to: &network.parameters)
         if let pass = results[0].memos { updateRunningStatistics(pass) }
@@ -114,25 +114,5 @@ public struct Trainer<S: EngineScalar> {
         out.reserveCapacity(rows.count * item)
         for r in rows { out += images.scalars[(r * item)..<((r + 1) * item)] }
         return Tensor(shape: [rows.count] + images.shape.dropFirst(), scalars: out)
-    }
-}
-
-extension Network {
-    /// Accuracy and predictions on a labelled set, evaluated in parallel.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    public func predictions(_ images: Tensor<S>, threads: Int = availableCores, batch: Int = 256) -> [Int] {
-        let n = images.shape[0], k = model.classes
-        var predicted = [Int](repeating: 0, count: n)
-        predicted.withUnsafeMutableBufferPointer { out in
-            parallelChunks(count: (n + batch - 1) / batch, threads: threads) { range in
-                for b in range {
-                    let lo = b * batch, hi = min(n, lo + batch)
-                    let z = logits(images.items(lo..<hi))
-                    for i in lo..<hi { out[i] = Probabilities.argmax(z.scalars[((i - lo) * k)..<((i - lo + 1) * k)]) }
-                }
-            }
-        }
-        return predicted
     }
 }
