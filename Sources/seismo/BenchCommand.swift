@@ -58,9 +58,6 @@ struct JacobianBench: ParsableCommand {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
 
 /// Peak resident memory of this process (VmHWM).
 enum PeakMemory {

@@ -57,9 +57,8 @@ public struct Trainer<S: EngineScalar> {
             progress?(done, lossSum / Double(done))
             start += batch.count
         }
-        let seconds = Double((ContinuousClock.now - clock).components.attoseconds) * 1e-18
-            + Double((ContinuousClock.now - clock).components.seconds)
-        return EpochReport(epoch: epoch, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n), seconds: seconds)
+        return EpochReport(epoch: epoch, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n),
+                           seconds: (ContinuousClock.now - clock).seconds)
     }
 
     /// One optimiser step on a mini-batch; returns the summed loss and the number of correct predictions.
