@@ -43,40 +43,67 @@ final class InfluenceMapTests: XCTestCase {
         }
     }
 
+    /// The prefix-sum path against one SVD per window, on random Jacobians that exercise every
+    /// route of `WindowSolver`: full-rank windows (certified), windows smaller than K − 1, a
+    /// rank-2 Jacobian (every window rank-deficient), dead pixels, and a confident prediction
+    /// whose small probabilities fall under the cut-off.
     func testPrefixSumsAgreeWithBruteForceWindows() {
         var generator = SeededGenerator(seed: 31)
-        let (k, c, h, w) = (5, 2, 6, 7)
+        let (k, c, h, w) = (6, 2, 6, 7)
         let d = c * h * w
-        let jacobian = (0..<(k * d)).map { _ in generator.normal() }
-        let geometry = OutputGeometry(logits: (0..<k).map { _ in 2 * generator.normal() })
-        for mode in InfluenceMaps.ChannelMode.allCases {
-            let maps = InfluenceMaps(inputShape: [c, h, w], scales: [1, 3, 5], mode: mode)
-            let fast = maps.compute(jacobian: jacobian, geometry: geometry, label: 1)
-            for (s, scale) in [1, 3, 5].enumerated() {
-                let half = (scale - 1) / 2
-                for i in 0..<h {
-                    for j in 0..<w {
-                        let window = { (channels: [Int]) -> [Int] in
-                            channels.flatMap { ch in (max(0, i - half)..<min(h, i + half + 1)).flatMap { r in
-                                (max(0, j - half)..<min(w, j + half + 1)).map { col in (ch * h + r) * w + col } } }
+        let full = (0..<(k * d)).map { _ in generator.normal() }
+        let basis = (0..<(2 * d)).map { _ in generator.normal() }, mix = (0..<(k * 2)).map { _ in generator.normal() }
+        let lowRank = (0..<(k * d)).map { e in mix[(e / d) * 2] * basis[e % d] + mix[(e / d) * 2 + 1] * basis[d + e % d] }
+        let dead = full.enumerated().map { $0.offset % d % 5 == 0 ? 0 : $0.element }
+        let mild = (0..<k).map { _ in 2 * generator.normal() }
+        let confident = (0..<k).map { 30 * Double($0 == 2 ? 1 : 0) - 8 * Double($0) }
+        var fallbacks = 0, certified = 0
+        for (jacobianName, jacobian) in [("full", full), ("rank 2", lowRank), ("dead pixels", dead)] {
+            for (logitsName, logits) in [("mild", mild), ("confident", confident)] {
+                let geometry = OutputGeometry(logits: logits)
+                for mode in InfluenceMaps.ChannelMode.allCases {
+                    let maps = InfluenceMaps(inputShape: [c, h, w], scales: [1, 3, 5], mode: mode)
+                    for epsilon in [nil, 1e-3] as [Double?] {
+                        let fast = maps.compute(jacobian: jacobian, geometry: geometry, label: 1, referenceEpsilon: epsilon)
+                        let brute = maps.computeByWindowSVD(jacobian: jacobian, geometry: geometry, label: 1, referenceEpsilon: epsilon)
+                        let top = brute.max()!
+                        for (e, (got, want)) in zip(fast, brute).enumerated() {
+                            // The Gram route squares the condition number: ~1e-8 on a 1e-17 probability.
+                            let tolerance = logitsName == "confident" ? 1e-6 : 1e-9
+                            XCTAssertEqual(got, want, accuracy: tolerance * max(top, 1e-300),
+                                           "\(jacobianName) \(logitsName) \(mode) ε=\(epsilon ?? 0) entry \(e)")
                         }
-                        let brute = { (columns: [Int]) -> Double in
-                            let sub = (0..<k).flatMap { a in columns.map { jacobian[a * d + $0] } }
-                            return InfluenceMeasure.exact(jacobian: sub, columns: columns.count, geometry: geometry, label: 1).fi
-                        }
-                        let expected: [Double]
-                        switch mode {
-                        case .separate: expected = (0..<c).map { brute(window([$0])) }
-                        case .joint: expected = [brute(window(Array(0..<c)))]
-                        case .mean: expected = [(0..<c).map { brute(window([$0])) }.reduce(0, +) / Double(c)]
-                        }
-                        for (ch, value) in expected.enumerated() {
-                            let got = fast[((s * maps.mapChannels + ch) * h + i) * w + j]
-                            XCTAssertEqual(got, value, accuracy: 1e-8 * max(1, value), "\(mode) scale \(scale) (\(ch), \(i), \(j))")
+                        if epsilon == nil, mode == .joint {
+                            let frame = InfluenceFrame(geometry: geometry, label: 1)
+                            if fast.contains(frame.saturated) { certified += 1 } else { fallbacks += 1 }
                         }
                     }
                 }
             }
+        }
+        XCTAssertGreaterThan(certified, 0, "some windows are certified saturated")
+        XCTAssertGreaterThan(fallbacks, 0, "some maps need the eigen route")
+    }
+
+    /// The frame's basis: orthonormal, orthogonal to the null vector, and F' spans what F does.
+    func testFrameReproducesTheFullMetric() {
+        var generator = SeededGenerator(seed: 5)
+        let k = 7, m = 4
+        let geometry = OutputGeometry(logits: (0..<k).map { _ in 3 * generator.normal() })
+        let j = (0..<(k * m)).map { _ in generator.normal() }
+        for epsilon in [nil, 1e-3] as [Double?] {
+            let frame = InfluenceFrame(geometry: geometry, label: 3, referenceEpsilon: epsilon)
+            let f = epsilon.map { geometry.referenceFactor(epsilon: $0) } ?? geometry.fisherFactor
+            // Fᵀ J and F'ᵀ J have the same Gram matrix over the columns: Jᵀ F Fᵀ J = Jᵀ F' F'ᵀ J.
+            let full = InfluenceMeasure.transposedTimes(f, j, k: k, m: m)
+            let reduced = frame.transform(jacobian: j)
+            for a in 0..<m { for b in 0..<m {
+                let g1 = (0..<k).reduce(0.0) { $0 + full[$1 * m + a] * full[$1 * m + b] }
+                let g2 = (0..<(k - 1)).reduce(0.0) { $0 + reduced[$1 * m + a] * reduced[$1 * m + b] }
+                XCTAssertEqual(g1, g2, accuracy: 1e-12 * max(1, abs(g1)))
+            } }
+            let q = frame.labelDirection
+            XCTAssertEqual(frame.saturated, frame.scale * q.reduce(0) { $0 + $1 * $1 }, accuracy: 1e-12 * frame.saturated)
         }
     }
 }

@@ -1,11 +1,11 @@
 /// Multi-scale per-pixel FI maps of one sample (MATH.md §1.3): for every pixel and odd scale k,
 /// the FI of perturbing the k×k window centred on it (clipped at the border).
 ///
-/// All windows share the sample's input Jacobian J (K × C·H·W). A window's Gram matrix
-/// `A_S = Σ_{d∈S} j_d j_dᵀ` is a difference of 2-D prefix sums of the per-pixel outer products,
-/// accumulated in Double (a window's sum can be much smaller than the prefix sums it is taken
-/// from), so a whole map costs O(H·W·K²) plus one K×K eigenproblem per window — never an SVD of
-/// a window's K×m Jacobian. Single-coordinate windows use the m = 1 closed form.
+/// All windows share the sample's input Jacobian J (K × C·H·W), transformed once into the
+/// frame's K − 1 coordinates (`InfluenceFrame`). A window's metric matrix is then a difference of
+/// 2-D prefix sums of the per-pixel outer products j̃ j̃ᵀ, accumulated in Double (a window's sum
+/// can be much smaller than the prefix sums it is taken from), and `WindowSolver` turns it into
+/// FI — never an SVD of a window's K×m Jacobian.
 public struct InfluenceMaps: Sendable {
     public enum ChannelMode: String, Sendable, CaseIterable, Codable {
         /// One map per channel; the window lies within one channel (the reference).
@@ -32,29 +32,55 @@ public struct InfluenceMaps: Sendable {
     /// Channels of the output: C for `separate`, 1 otherwise.
     public var mapChannels: Int { mode == .separate ? channels : 1 }
 
+    /// Values per sample: scales × map channels × H × W.
+    public var count: Int { scales.count * mapChannels * height * width }
+
     /// Maps `[scales][mapChannels][H][W]` (flattened), exact FI, or reference FI when `epsilon`
     /// is given. `jacobian` is K × (C·H·W), row-major, in Double.
     public func compute(jacobian: [Double], geometry: OutputGeometry, label y: Int, referenceEpsilon epsilon: Double? = nil) -> [Double] {
-        let prefix = PrefixGrams(jacobian: jacobian, k: geometry.k, channels: channels, height: height, width: width)
-        let plane = height * width
-        var maps = [Double](repeating: 0, count: scales.count * mapChannels * plane)
-        for (s, scale) in scales.enumerated() {
-            let h = (scale - 1) / 2
-            for i in 0..<height {
-                for j in 0..<width {
-                    let rows = max(0, i - h)..<min(height, i + h + 1), cols = max(0, j - h)..<min(width, j + h + 1)
-                    let perChannel = (0..<channels).map { c -> Double in
-                        guard mode != .joint else { return 0 }
-                        return influence(prefix, channels: c..<(c + 1), rows: rows, cols: cols, jacobian: jacobian,
-                                         geometry: geometry, label: y, epsilon: epsilon)
-                    }
-                    let base = s * mapChannels * plane + i * width + j
-                    switch mode {
-                    case .separate: for c in 0..<channels { maps[base + c * plane] = perChannel[c] }
-                    case .mean: maps[base] = perChannel.reduce(0, +) / Double(channels)
-                    case .joint:
-                        maps[base] = influence(prefix, channels: 0..<channels, rows: rows, cols: cols, jacobian: jacobian,
-                                               geometry: geometry, label: y, epsilon: epsilon)
+        let frame = InfluenceFrame(geometry: geometry, label: y, referenceEpsilon: epsilon)
+        let transformed = frame.transform(jacobian: jacobian)
+        let prefix = PrefixGrams(rows: transformed, k: frame.rank, channels: channels, height: height, width: width)
+        return compute(frame: frame, transformed: transformed, prefix: prefix)
+    }
+
+    /// The windows' FI, given the frame, J̃ and its prefix sums.
+    func compute(frame: InfluenceFrame, transformed: [Double], prefix: PrefixGrams) -> [Double] {
+        let solver = WindowSolver(frame: frame)
+        let plane = height * width, d = channels * plane, r = frame.rank
+        var maps = [Double](repeating: 0, count: count)
+        var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
+        var columns = [Int](repeating: 0, count: r)
+        transformed.withUnsafeBufferPointer { jt in
+            for (s, scale) in scales.enumerated() {
+                let h = (scale - 1) / 2
+                for i in 0..<height {
+                    let rows = max(0, i - h)..<min(height, i + h + 1)
+                    for j in 0..<width {
+                        let cols = max(0, j - h)..<min(width, j + h + 1)
+                        let window = { (channelRange: Range<Int>) -> Double in
+                            let m = channelRange.count * rows.count * cols.count
+                            if m < r {
+                                var n = 0
+                                for c in channelRange { for a in rows { for b in cols { columns[n] = (c * self.height + a) * self.width + b; n += 1 } } }
+                                return columns.withUnsafeBufferPointer {
+                                    solver.influence(columns: UnsafeBufferPointer(rebasing: $0[0..<m]), transformed: jt.baseAddress!, stride: d)
+                                }
+                            }
+                            packed.withUnsafeMutableBufferPointer { prefix.window(channels: channelRange, rows: rows, cols: cols, into: $0.baseAddress!) }
+                            return packed.withUnsafeBufferPointer { solver.influence(packedGram: $0.baseAddress!) }
+                        }
+                        let base = s * mapChannels * plane + i * width + j
+                        switch mode {
+                        case .separate:
+                            for c in 0..<channels { maps[base + c * plane] = window(c..<(c + 1)) }
+                        case .mean:
+                            var sum = 0.0
+                            for c in 0..<channels { sum += window(c..<(c + 1)) }
+                            maps[base] = sum / Double(channels)
+                        case .joint:
+                            maps[base] = window(0..<channels)
+                        }
                     }
                 }
             }
@@ -62,45 +88,66 @@ public struct InfluenceMaps: Sendable {
         return maps
     }
 
-    private func influence(_ prefix: PrefixGrams, channels: Range<Int>, rows: Range<Int>, cols: Range<Int>,
-                           jacobian: [Double], geometry: OutputGeometry, label y: Int, epsilon: Double?) -> Double {
-        if epsilon == nil, channels.count * rows.count * cols.count == 1 {
-            let d = (channels.lowerBound * height + rows.lowerBound) * width + cols.lowerBound
-            let column = (0..<geometry.k).map { jacobian[$0 * self.channels * height * width + d] }
-            return InfluenceMeasure.singleCoordinate(column: column, geometry: geometry, label: y)
+    /// The same maps by one SVD of each window's K×m Jacobian: the definition, kept as the
+    /// yardstick for tests and benchmarks (tens of times slower).
+    public func computeByWindowSVD(jacobian: [Double], geometry: OutputGeometry, label y: Int, referenceEpsilon epsilon: Double? = nil) -> [Double] {
+        let k = geometry.k, plane = height * width, d = channels * plane
+        var maps = [Double](repeating: 0, count: count)
+        for (s, scale) in scales.enumerated() {
+            let h = (scale - 1) / 2
+            for i in 0..<height {
+                for j in 0..<width {
+                    let rows = max(0, i - h)..<min(height, i + h + 1), cols = max(0, j - h)..<min(width, j + h + 1)
+                    let window = { (channelRange: Range<Int>) -> Double in
+                        let columns = channelRange.flatMap { c in rows.flatMap { a in cols.map { (c * self.height + a) * self.width + $0 } } }
+                        let sub = (0..<k).flatMap { a in columns.map { jacobian[a * d + $0] } }
+                        if let epsilon {
+                            return InfluenceMeasure.reference(jacobian: sub, columns: columns.count, geometry: geometry, label: y, epsilon: epsilon).fi
+                        }
+                        return InfluenceMeasure.exact(jacobian: sub, columns: columns.count, geometry: geometry, label: y).fi
+                    }
+                    let base = s * mapChannels * plane + i * width + j
+                    switch mode {
+                    case .separate: for c in 0..<channels { maps[base + c * plane] = window(c..<(c + 1)) }
+                    case .mean: maps[base] = (0..<channels).reduce(0.0) { $0 + window($1..<($1 + 1)) } / Double(channels)
+                    case .joint: maps[base] = window(0..<channels)
+                    }
+                }
+            }
         }
-        let gram = prefix.window(channels: channels, rows: rows, cols: cols)
-        if let epsilon { return InfluenceMeasure.reference(gram: gram, geometry: geometry, label: y, epsilon: epsilon).fi }
-        return InfluenceMeasure.exact(gram: gram, geometry: geometry, label: y).fi
+        return maps
     }
 }
 
-/// 2-D prefix sums, per channel, of the per-pixel outer products j jᵀ (upper triangles).
+/// 2-D prefix sums, per channel, of the per-pixel outer products of a k × (C·H·W) matrix's
+/// columns (packed upper triangles).
 struct PrefixGrams {
     let k: Int, channels: Int, height: Int, width: Int
-    /// [channel][(H+1)·(W+1)][K(K+1)/2]
+    /// [channel][(H+1)·(W+1)][k(k+1)/2]
     private var sums: [Double]
     private var triangle: Int { k * (k + 1) / 2 }
 
-    init(jacobian: [Double], k: Int, channels: Int, height: Int, width: Int) {
+    init(rows matrix: [Double], k: Int, channels: Int, height: Int, width: Int) {
         (self.k, self.channels, self.height, self.width) = (k, channels, height, width)
         let t = k * (k + 1) / 2, stride = width + 1, d = channels * height * width
         sums = [Double](repeating: 0, count: channels * (height + 1) * stride * t)
         var column = [Double](repeating: 0, count: k)
-        for c in 0..<channels {
-            let base = c * (height + 1) * stride * t
-            for i in 0..<height {
-                for j in 0..<width {
-                    let pixel = (c * height + i) * width + j
-                    for a in 0..<k { column[a] = jacobian[a * d + pixel] }
-                    // P[i+1][j+1] = P[i][j+1] + P[i+1][j] − P[i][j] + j jᵀ
-                    let (up, left, diagonal) = (base + (i * stride + j + 1) * t, base + ((i + 1) * stride + j) * t, base + (i * stride + j) * t)
-                    let here = base + ((i + 1) * stride + j + 1) * t
-                    var e = 0
-                    for a in 0..<k {
-                        for b in a..<k {
-                            sums[here + e] = sums[up + e] + sums[left + e] - sums[diagonal + e] + column[a] * column[b]
-                            e += 1
+        sums.withUnsafeMutableBufferPointer { p in
+            for c in 0..<channels {
+                let base = c * (height + 1) * stride * t
+                for i in 0..<height {
+                    for j in 0..<width {
+                        let pixel = (c * height + i) * width + j
+                        for a in 0..<k { column[a] = matrix[a * d + pixel] }
+                        // P[i+1][j+1] = P[i][j+1] + P[i+1][j] − P[i][j] + j jᵀ
+                        let (up, left, diagonal) = (base + (i * stride + j + 1) * t, base + ((i + 1) * stride + j) * t, base + (i * stride + j) * t)
+                        let here = base + ((i + 1) * stride + j + 1) * t
+                        var e = 0
+                        for a in 0..<k {
+                            for b in a..<k {
+                                p[here + e] = p[up + e] + p[left + e] - p[diagonal + e] + column[a] * column[b]
+                                e += 1
+                            }
                         }
                     }
                 }
@@ -108,25 +155,17 @@ struct PrefixGrams {
         }
     }
 
-    /// The full K×K Gram matrix of a window, summed over `channels`.
-    func window(channels: Range<Int>, rows: Range<Int>, cols: Range<Int>) -> [Double] {
+    /// The packed upper triangle of a window's Gram matrix, summed over `channels`, into `out`.
+    func window(channels: Range<Int>, rows: Range<Int>, cols: Range<Int>, into out: UnsafeMutablePointer<Double>) {
         let t = triangle, stride = width + 1
-        var upper = [Double](repeating: 0, count: t)
-        for c in channels {
-            let base = c * (height + 1) * stride * t
-            let (r0, r1, c0, c1) = (rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound)
-            let (a, b, cc, d) = (base + (r1 * stride + c1) * t, base + (r0 * stride + c1) * t, base + (r1 * stride + c0) * t, base + (r0 * stride + c0) * t)
-            for e in 0..<t { upper[e] += sums[a + e] - sums[b + e] - sums[cc + e] + sums[d + e] }
-        }
-        var gram = [Double](repeating: 0, count: k * k)
-        var e = 0
-        for i in 0..<k {
-            for j in i..<k {
-                gram[i * k + j] = upper[e]
-                gram[j * k + i] = upper[e]
-                e += 1
+        for e in 0..<t { out[e] = 0 }
+        let (r0, r1, c0, c1) = (rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound)
+        sums.withUnsafeBufferPointer { p in
+            for c in channels {
+                let base = c * (height + 1) * stride * t
+                let (a, b, cc, d) = (base + (r1 * stride + c1) * t, base + (r0 * stride + c1) * t, base + (r1 * stride + c0) * t, base + (r0 * stride + c0) * t)
+                for e in 0..<t { out[e] += p[a + e] - p[b + e] - p[cc + e] + p[d + e] }
             }
         }
-        return gram
     }
 }
