@@ -1,4 +1,3 @@
-import CBLAS
 
 /// The FI of many perturbation windows of one sample, from their (K−1)-dimensional metric
 /// matrices C' (see `InfluenceFrame`), at a fraction of the cost of an eigenproblem each.
@@ -8,7 +7,7 @@ import CBLAS
 /// the FI is the frame's saturated value, exactly what the eigen route would sum to. Windows
 /// with fewer coordinates than K − 1 use the m × m Gram matrix `G = J̃_Sᵀ J̃_S` (same non-zero
 /// eigenvalues), and `FI = scale · ‖L_G⁻¹ J̃_Sᵀ q_y‖²` once certified. Anything the certificate
-/// cannot decide — rank-deficient or ill-conditioned windows — goes to LAPACK's `dsyevd`, so every
+/// cannot decide — rank-deficient or ill-conditioned windows — goes to the spectral measure of q_y (`SpectralMeasure`), so every
 /// value is the eigen route's value; only the time differs.
 final class WindowSolver {
     let frame: InfluenceFrame
@@ -17,10 +16,12 @@ final class WindowSolver {
     private let lower: UnsafeMutablePointer<Double>
     private let vector: UnsafeMutablePointer<Double>
     private var work: [Double]
-    private var iwork: [Int32]
-    private var eigenvalues: [Double]
+    private var spectrum: SpectralMeasure
     /// How many windows needed the eigen route (for tests and benchmarks).
     private(set) var eigenFallbacks = 0
+    /// Certificates failed in a row: on samples whose windows are all rank-deficient the attempt
+    /// is wasted work, so after a run of failures it is tried only now and then.
+    private var failedInARow = 0
 
     init(frame: InfluenceFrame) {
         self.frame = frame
@@ -28,9 +29,8 @@ final class WindowSolver {
         matrix = .allocate(capacity: r * r)
         lower = .allocate(capacity: r * r)
         vector = .allocate(capacity: r)
-        work = [Double](repeating: 0, count: 1 + 6 * r + 2 * r * r)
-        iwork = [Int32](repeating: 0, count: 3 + 5 * r)
-        eigenvalues = [Double](repeating: 0, count: r)
+        work = [Double](repeating: 0, count: r)
+        spectrum = SpectralMeasure(n: r)
     }
 
     deinit {
@@ -108,11 +108,15 @@ final class WindowSolver {
     /// The Cholesky factor of the n × n matrix `a` (in `lower`) when its smallest eigenvalue
     /// provably clears the cut-off; nil otherwise.
     private func certifiedFullRank(_ a: UnsafeMutablePointer<Double>, n: Int, trace: Double) -> UnsafeMutablePointer<Double>? {
-        guard trace > 0 else { return nil }
+        guard trace > 0, failedInARow < 32 || failedInARow % 16 == 0 else {
+            failedInARow += 1
+            return nil
+        }
+        failedInARow += 1
         for j in 0..<n {
             var d = a[j * n + j]
             for t in 0..<j { d -= lower[j * n + t] * lower[j * n + t] }
-            guard d > 0 else { return nil }
+            guard d > 0 else { return nil }  // not positive definite in rounding: undecided
             let s = d.squareRoot()
             lower[j * n + j] = s
             for i in (j + 1)..<n {
@@ -139,30 +143,22 @@ final class WindowSolver {
         case .relative(let tolerance): cut = tolerance * trace
         case .absolute(let value): cut = value
         }
-        return smallest > 2 * cut ? lower : nil
+        guard smallest > 2 * cut else { return nil }
+        failedInARow = 0
+        return lower
     }
 
-    /// `scale · Σ_kept (w_jᵀ q_y)²` from the eigenpairs of the r × r matrix in `matrix`.
+    /// `scale · Σ_kept (w_jᵀ q_y)²` from the spectral measure of q_y under the r × r `matrix`.
     private func eigenRoute() -> Double {
         eigenFallbacks += 1
-        var (jobz, uplo) = (Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")))
-        var (order, lda, info) = (Int32(r), Int32(r), Int32(0))
-        var (lwork, liwork) = (Int32(work.count), Int32(iwork.count))
-        dsyevd_(&jobz, &uplo, &order, matrix, &lda, &eigenvalues, &work, &lwork, &iwork, &liwork, &info)
-        precondition(info == 0, "dsyevd failed with info \(info)")
+        frame.labelDirection.withUnsafeBufferPointer { spectrum.compute(matrix: matrix, q: $0.baseAddress!) }
         let cut: Double
         switch frame.cutoff {
-        case .relative(let tolerance): cut = tolerance * max(eigenvalues[r - 1], 0)
+        case .relative(let tolerance): cut = tolerance * max(spectrum.values.max() ?? 0, 0)
         case .absolute(let value): cut = value
         }
-        // Column-major eigenvectors: vector j is matrix[j * r ..< (j + 1) * r].
-        let q = frame.labelDirection
         var sum = 0.0
-        for j in 0..<r where eigenvalues[j] > cut {
-            var dot = 0.0
-            for i in 0..<r { dot += matrix[j * r + i] * q[i] }
-            sum += dot * dot
-        }
+        for j in 0..<r where spectrum.values[j] > cut { sum += spectrum.weights[j] }
         return frame.scale * sum
     }
 }
