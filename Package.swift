@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // BLAS/LAPACK from the system (Debian: libopenblas-dev), behind one small Swift interface.
@@ -26,8 +27,10 @@ let package = Package(
         // The ONNX file format: generated protobuf code over our own schema subset, reader and writer.
         .target(name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["onnx.proto"]),
-        // Tensors, models, forward/backward, training, data readers, model zoo.
-        .target(name: "Engine", dependencies: ["Protocol", "ONNX", "CBLAS", "CZlib"], swiftSettings: numericFlags),
+        // Tensors, models, forward/backward, the analyses (plan/execute/aggregate), statistics, data
+        // readers, model zoo, pictures. SHA-256 names the artifacts analyses read.
+        .target(name: "Engine", dependencies: ["Protocol", "ONNX", "CBLAS", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: numericFlags),
         .executableTarget(
             name: "seismo",
             dependencies: ["Engine", "Protocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -17,6 +17,13 @@ final class ProgressBar: @unchecked Sendable {
         self.label = label
     }
 
+    /// Units finished so far.
+    var completed: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
+
     func advance(by n: Int = 1, note: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
@@ -40,7 +47,7 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     private func draw() {
-        let fraction = Double(done) / Double(total)
+        let fraction = min(1, Double(done) / Double(total))
         let decile = Int(fraction * 10)
         if !interactive, decile == lastDecile { return }
         lastDecile = decile

@@ -1,3 +1,5 @@
+import Protocol
+
 /// Multi-scale per-pixel FI maps of one sample (MATH.md §1.3): for every pixel and odd scale k,
 /// the FI of perturbing the k×k window centred on it (clipped at the border).
 ///
@@ -7,14 +9,9 @@
 /// can be much smaller than the prefix sums it is taken from), and `WindowSolver` turns it into
 /// FI — never an SVD of a window's K×m Jacobian.
 public struct InfluenceMaps: Sendable {
-    public enum ChannelMode: String, Sendable, CaseIterable, Codable {
-        /// One map per channel; the window lies within one channel (the reference).
-        case separate
-        /// One map; the window spans all channels.
-        case joint
-        /// One map: the mean over channels of the separate maps.
-        case mean
-    }
+    /// `separate`: one map per channel, the window within one channel (the reference); `joint`:
+    /// one map, the window across all channels; `mean`: the mean over channels of the separate maps.
+    public typealias ChannelMode = InfluenceMapsOptions.ChannelMode
 
     public var channels: Int
     public var height: Int
