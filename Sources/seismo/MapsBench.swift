@@ -33,10 +33,11 @@ struct MapsBench: ParsableCommand {
         let network = Network<Float>(model)
         var generator = SeededGenerator(seed: 11)
         let x = Tensor<Float>(shape: [images] + shape, scalars: (0..<(images * 3 * 32 * 32)).map { _ in Float(generator.unit()) })
-        _ = network.inputJacobians(x.items(0..<1), threads: 1)  // warm-up
+        _ = network.inputJacobians(x.items(0..<1), threads: 1, independentSamples: true)  // warm-up
         let clock = ContinuousClock()
         var jacobians = Tensor<Float>(zeros: [1])
-        let jacobianTime = clock.measure { jacobians = network.inputJacobians(x, threads: 1) }
+        // One sample per pass, as the analysis runs it.
+        let jacobianTime = clock.measure { jacobians = network.inputJacobians(x, threads: 1, independentSamples: true) }
         let logits = network.logits(x, threads: 1)
         let maps = InfluenceMaps(inputShape: shape, scales: try parseScales(scales, imageSide: 32), mode: mode)
         let (k, d) = (model.classes, model.inputCount)

@@ -29,14 +29,15 @@ struct ShardSamples {
         let network = inputs.network(S.self)
         let x: Tensor<S> = samples.images.items(indices, itemShape: model.inputShape)
         let k = model.classes, d = model.inputCount
-        let z = network.logits(x, threads: context.threads)
+        // One sample per pass, so that no number depends on how the samples were sharded.
+        let z = network.logits(x, threads: context.threads, batchSize: 1)
         let logits = (0..<indices.count).map { n in z.scalars[(n * k)..<((n + 1) * k)].map { Double($0) } }
         let geometries = logits.map { OutputGeometry(logits: $0) }
         let trueLabels = indices.map { samples.labels?[$0] }
         let labels = zip(geometries, trueLabels).map { geometry, label in labelMode == .true ? label! : geometry.predicted }
         var jacobians: [[Double]] = []
         if wanted {
-            let j = network.inputJacobians(x, threads: context.threads, progress: context.progress)
+            let j = network.inputJacobians(x, threads: context.threads, independentSamples: true, progress: context.progress)
             jacobians = (0..<indices.count).map { n in j.scalars[(n * k * d)..<((n + 1) * k * d)].map { Double($0) } }
         }
         return ShardSamples(indices: indices, trueLabels: trueLabels, logits: logits, geometries: geometries, labels: labels, jacobians: jacobians)

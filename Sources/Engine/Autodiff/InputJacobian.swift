@@ -2,14 +2,18 @@ extension Network {
     /// The Jacobian of the K logits with respect to the input for every sample: `[N, K, D]`.
     /// Each sample's K one-hot cotangents travel backward as one batch; samples are split
     /// across `threads` threads, with BLAS single-threaded inside.
+    ///
+    /// `independentSamples` runs every sample in a pass of its own: GEMM kernels round
+    /// differently for different batch widths, so only then are a sample's numbers the same
+    /// whichever other samples share its batch (what sharded analyses need).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    public func inputJacobians(_ input: Tensor<S>, threads: Int = availableCores,
+    public func inputJacobians(_ input: Tensor<S>, threads: Int = availableCores, independentSamples: Bool = false,
                                progress: ((Int) -> Void)? = nil) -> Tensor<S> {
         RuntimeTuning.apply()
         let n = input.shape[0], k = model.classes, d = model.inputCount
         var result = [S](repeating: 0, count: n * k * d)
-        let chunk = samplesPerPass
+        let chunk = independentSamples ? 1 : samplesPerPass
         result.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             parallelChunks(count: n, threads: threads) { range in
