@@ -19,6 +19,55 @@ for case in mlp_digits cnn_digits dense_rgb; do
   python3 scripts/compare_npy.py "$work/$case/jacobian.npy" "$golden/$case/jacobian_input.npy" --per-sample-max-rel 1e-3
 done
 
+echo "-- seismo analyze: output files against the golden numbers (every case, label mode, channel mode)" >&2
+for case in mlp_digits cnn_digits dense_rgb; do
+  args=(--model "$golden/$case/model.onnx" --data "$golden/$case/inputs.npy" --labels "$golden/$case/labels.npy" --reference-epsilon 1e-3)
+  for mode in true predicted; do
+    "$seismo" analyze influence "${args[@]}" --label-mode "$mode" --shard-size 3 --out "$work/analyze/$case-$mode" >/dev/null 2>&1
+    python3 scripts/check_analyze_golden.py "$golden/$case" influence "$work/analyze/$case-$mode" "$mode"
+  done
+  channel_modes=$(python3 -c "import json; print(' '.join(json.load(open('$golden/$case/expected.json'))['maps']['channel_modes']))")
+  for channels in $channel_modes; do
+    "$seismo" analyze influence-maps "${args[@]}" --indices 0,1 --scales 1,3,5 --channel-mode "$channels" \
+      --out "$work/analyze/$case-maps-$channels" >/dev/null 2>&1
+    python3 scripts/check_analyze_golden.py "$golden/$case" influence-maps "$work/analyze/$case-maps-$channels" "$channels"
+    ls "$work/analyze/$case-maps-$channels/heatmaps/"*.png >/dev/null
+  done
+  "$seismo" analyze influence-params "${args[@]}" --out "$work/analyze/$case-params" >/dev/null 2>&1
+  python3 scripts/check_analyze_golden.py "$golden/$case" influence-params "$work/analyze/$case-params"
+done
+
+echo "-- seismo analyze refuses bad input before any work, naming what is wrong" >&2
+python3 - "$golden/mlp_digits/inputs.npy" "$work/nan.npy" <<'PY'
+import sys, numpy as np
+x = np.load(sys.argv[1]); x[2, 0, 3, 4] = np.nan; np.save(sys.argv[2], x)
+PY
+expect_refusal() {  # expect_refusal "message part" seismo-args...
+  local want=$1; shift
+  if "$seismo" "$@" --out "$work/refused" >"$work/stdout" 2>"$work/stderr"; then
+    echo "FAILED: seismo $* was accepted" >&2; exit 1
+  fi
+  grep -qF -- "$want" "$work/stderr" || { echo "FAILED: seismo $* said: $(cat "$work/stderr") (wanted: $want)" >&2; exit 1; }
+  [ ! -e "$work/refused/summary.json" ] || { echo "FAILED: seismo $* wrote results" >&2; exit 1; }
+}
+mlp=(--model "$golden/mlp_digits/model.onnx" --data "$golden/mlp_digits/inputs.npy")
+expect_refusal "--label-mode true needs --labels" analyze influence "${mlp[@]}" --label-mode true
+expect_refusal "4 is not an odd window side" analyze influence-maps "${mlp[@]}" --scales 1,4
+expect_refusal "9 is not an odd window side between 1 and 8" analyze influence-maps "${mlp[@]}" --scales 9
+expect_refusal "--reference-epsilon must be a positive" analyze influence "${mlp[@]}" --reference-epsilon 0
+expect_refusal "--reference-epsilon must be a positive" analyze influence "${mlp[@]}" --reference-epsilon=-1
+expect_refusal "sample 2 holds nan" analyze influence --model "$golden/mlp_digits/model.onnx" --data "$work/nan.npy"
+python3 - "$work/image-output.onnx" <<'PY'
+import sys, numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+w = numpy_helper.from_array(np.ones((2, 1, 3, 3), np.float32), "w")
+graph = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])], "image_output",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 8, 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), sys.argv[1])
+PY
+expect_refusal "influence needs a vector of K ≥ 2 class logits" analyze influence --model "$work/image-output.onnx" --data "$golden/mlp_digits/inputs.npy"
+
 echo "-- a model with its weights in an external .onnx.data file (as PyTorch's dynamo exporter writes)" >&2
 python3 - "$golden/dense_rgb/model.onnx" "$work/external/model.onnx" <<'PY'
 import os, sys, onnx
