@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # From nothing to a real result: installs what is missing, builds Seismo, trains a small CNN on
-# real Fashion-MNIST, and computes the input Jacobians of a few test images.
+# real Fashion-MNIST, and measures how fragile it is — the FI influence of every test image and
+# of a training subset (compared), and per-pixel influence maps of the 20 most influential
+# test images, drawn over the images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,7 @@ mkdir -p "$out"
 
 echo "== a small CNN for 28×28 grey images, pixels 0–255 scaled inside the graph" >&2
 "$seismo" model create --arch cnn --input 1x28x28 --classes 10 --input-scale 0.00392156862745098 --out "$out/init.onnx"
-"$seismo" inspect "$out/init.onnx"
+"$seismo" inspect "$out/init.onnx" >&2
 
 echo "== training on Fashion-MNIST (60,000 images, 2 epochs)" >&2
 "$seismo" train --model "$out/init.onnx" \
@@ -22,24 +24,34 @@ echo "== training on Fashion-MNIST (60,000 images, 2 epochs)" >&2
   --test-data "$fashion/t10k-images-idx3-ubyte.gz" --test-labels "$fashion/t10k-labels-idx1-ubyte.gz" \
   --epochs 2 --lr 0.002 --out "$out/trained.onnx"
 
-echo "== predictions on the 10,000 test images" >&2
-"$seismo" predict --model "$out/trained.onnx" \
-  --data "$fashion/t10k-images-idx3-ubyte.gz" --labels "$fashion/t10k-labels-idx1-ubyte.gz" --out "$out/predictions"
-
-echo "== input Jacobians (10 logits × 784 pixels) of the first 100 test images" >&2
-python3 - "$fashion/t10k-images-idx3-ubyte.gz" "$out/test100.npy" <<'PY'
+echo "== a training subset to compare with: the first 5,000 training images" >&2
+python3 - "$fashion" "$out" <<'PY'
 import gzip, sys, numpy as np
-with gzip.open(sys.argv[1]) as f:
+fashion, out = sys.argv[1:]
+with gzip.open(f"{fashion}/train-images-idx3-ubyte.gz") as f:
     images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-np.save(sys.argv[2], images[:100])
+with gzip.open(f"{fashion}/train-labels-idx1-ubyte.gz") as f:
+    labels = np.frombuffer(f.read(), np.uint8, offset=8)
+np.save(f"{out}/train5000.npy", images[:5000])
+np.save(f"{out}/train5000-labels.npy", labels[:5000].astype(np.int64))
 PY
-"$seismo" jacobian --model "$out/trained.onnx" --data "$out/test100.npy" --out "$out/jacobians"
-python3 - "$out/jacobians/jacobian.npy" "$out/predictions/probs.npy" <<'PY'
-import sys, numpy as np
-j = np.load(sys.argv[1]); p = np.load(sys.argv[2])[:len(j)]
-y = p.argmax(1)
-norms = np.linalg.norm(j[np.arange(len(j)), y], axis=1)
-print(f"Jacobian of the predicted logit, per image (‖∂z_ŷ/∂x‖₂ in logit units per grey level):")
-print(f"  median {np.median(norms):.4g}, max {norms.max():.4g} (image {norms.argmax()}), min {norms.min():.4g}")
-PY
-echo "results in $out/" >&2
+
+echo "== FI of every test image (predicted labels), compared with the training subset" >&2
+"$seismo" analyze influence --model "$out/trained.onnx" \
+  --data "$fashion/t10k-images-idx3-ubyte.gz" --labels "$fashion/t10k-labels-idx1-ubyte.gz" \
+  --compare-data "$out/train5000.npy" --compare-labels "$out/train5000-labels.npy" \
+  --label-mode predicted --reference-epsilon 1e-3 --out "$out/influence"
+
+echo "== influence maps (scales 1, 3, 5, 7) of the 20 most influential test images" >&2
+"$seismo" analyze influence-maps --model "$out/trained.onnx" \
+  --data "$fashion/t10k-images-idx3-ubyte.gz" --labels "$fashion/t10k-labels-idx1-ubyte.gz" \
+  --top-of "$out/influence" --count 20 --scales 1,3,5,7 --out "$out/maps"
+
+cat >&2 <<EOF_
+== results
+  $out/trained.onnx              the trained CNN
+  $out/influence/summary.json    FI, Jacobian norm and saturation distributions, per class, test vs training (KS)
+  $out/influence/samples.csv     one row per test image; samples_compare.csv for the training subset
+  $out/maps/maps.npy             float32 maps, 20 × 4 scales × 1 × 28 × 28
+  $out/maps/heatmaps/            PNG heatmaps of the 20 most influential test images over the images
+EOF_
