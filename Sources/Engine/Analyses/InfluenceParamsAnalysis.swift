@@ -1,3 +1,4 @@
+import Foundation
 import Protocol
 
 /// `influence-params`: per sample, the FI of perturbing each layer's parameters and all
@@ -58,7 +59,9 @@ public enum InfluenceParamsAnalysis: Analysis {
                                     : ScoreStatistics.summarize(ranked { $0.fiReference![l] }, top: top, scale: .logarithmic),
                                 saturationMean: saturation)
         }
-        let ranking = summaries.dropLast().sorted { ($0.fi.mean, -$0.index) > ($1.fi.mean, -$1.index) }.map(\.layer)
+        // Means equal to 9 digits (saturated layers) keep graph order rather than rounding noise's.
+        let key = { (l: LayerSummary) in Double(String(format: "%.9g", l.fi.mean)) ?? l.fi.mean }
+        let ranking = summaries.dropLast().sorted { (key($0), -$0.index) > (key($1), -$1.index) }.map(\.layer)
         return InfluenceParamsSummary(labelMode: job.options.labelMode, referenceEpsilon: job.options.referenceEpsilon,
                                       samples: rows.count, layers: summaries, ranking: ranking)
     }
