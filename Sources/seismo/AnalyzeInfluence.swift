@@ -34,11 +34,11 @@ struct AnalyzeInfluence: AsyncParsableCommand {
     func run() async throws {
         let options = InfluenceOptions(labelMode: common.labelMode ?? .predicted, referenceEpsilon: common.referenceEpsilon,
                                        precision: common.precision, top: common.top)
-        let runner = try LocalRunner(InfluenceAnalysis.self, model: common.model, data: common.data, labels: common.labels,
+        let runner = try LocalJob(InfluenceAnalysis.self, model: common.model, data: common.data, labels: common.labels,
                                      comparison: compareData.map { ($0, compareLabels) }, outlierLabels: outlierLabels,
-                                     options: options, threads: common.threads, shardSize: common.shardSize)
+                                     options: options)
         let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence")
+        let (summary, results) = try runner.run(label: "influence", threads: common.threads, shardSize: common.shardSize)
         let files = try InfluenceExport.write(summary: summary, results: results, to: dir)
         print(SummaryReport.influence(summary))
         note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")

@@ -53,10 +53,10 @@ struct AnalyzeMaps: AsyncParsableCommand {
             labelMode: common.labelMode ?? .predicted, referenceEpsilon: common.referenceEpsilon, precision: common.precision,
             top: common.top, scales: try parseIntegers(scales, option: "--scales"), channelMode: channelMode,
             indices: try selectedIndices(), onePixelCheck: !noOnePixelCheck, validRange: try parsedValidRange(), seed: seed)
-        let runner = try LocalRunner(InfluenceMapsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
-                                     options: options, threads: common.threads, shardSize: common.shardSize)
+        let runner = try LocalJob(InfluenceMapsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
+                                     options: options)
         let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence-maps")
+        let (summary, results) = try runner.run(label: "influence-maps", threads: common.threads, shardSize: common.shardSize)
         let files = try InfluenceMapsExport.write(job: runner.job, summary: summary, results: results, inputShape: runner.inputs.model.inputShape,
                                                   images: runner.inputs.primary.images, pictures: pictures, to: dir)
         print(SummaryReport.maps(summary))

@@ -26,10 +26,10 @@ struct AnalyzeParams: AsyncParsableCommand {
         // Setup 2 of the paper takes the true label.
         let options = InfluenceParamsOptions(labelMode: common.labelMode ?? .true, referenceEpsilon: common.referenceEpsilon,
                                              precision: common.precision, top: common.top)
-        let runner = try LocalRunner(InfluenceParamsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
-                                     options: options, threads: common.threads, shardSize: common.shardSize)
+        let runner = try LocalJob(InfluenceParamsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
+                                     options: options)
         let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence-params")
+        let (summary, results) = try runner.run(label: "influence-params", threads: common.threads, shardSize: common.shardSize)
         let files = try InfluenceParamsExport.write(summary: summary, results: results, to: dir)
         print(SummaryReport.params(summary))
         note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")

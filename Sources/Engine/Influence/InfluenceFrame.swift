@@ -88,16 +88,6 @@ struct InfluenceFrame: Sendable {
 
     /// `J̃ = F'ᵀ J`: (K−1) × D from the K × D Jacobian (row-major).
     func transform(jacobian: [Double]) -> [Double] {
-        let d = jacobian.count / k
-        var out = [Double](repeating: 0, count: rank * d)
-        factor.withUnsafeBufferPointer { f in
-            jacobian.withUnsafeBufferPointer { j in
-                out.withUnsafeMutableBufferPointer { o in
-                    Double.gemm(transA: true, transB: false, m: rank, n: d, k: k, alpha: 1, a: f.baseAddress!, lda: rank,
-                                b: j.baseAddress!, ldb: d, beta: 0, c: o.baseAddress!, ldc: d)
-                }
-            }
-        }
-        return out
+        InfluenceMeasure.transposedTimes(factor, jacobian, k: k, m: jacobian.count / k, factorColumns: rank)
     }
 }

@@ -86,13 +86,14 @@ public enum InfluenceMeasure {
         return Value(fi: scale * sum, rank: rank)
     }
 
-    /// `Fᵀ X` for a K×K factor F and a K×m matrix X (row-major).
-    static func transposedTimes(_ f: [Double], _ x: [Double], k: Int, m: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: k * m)
+    /// `Fᵀ X` for a K×r factor F (r = K unless given) and a K×m matrix X (row-major): r × m.
+    static func transposedTimes(_ f: [Double], _ x: [Double], k: Int, m: Int, factorColumns r: Int? = nil) -> [Double] {
+        let r = r ?? k
+        var out = [Double](repeating: 0, count: r * m)
         f.withUnsafeBufferPointer { pf in
             x.withUnsafeBufferPointer { px in
                 out.withUnsafeMutableBufferPointer { po in
-                    Double.gemm(transA: true, transB: false, m: k, n: m, k: k, alpha: 1, a: pf.baseAddress!, lda: k,
+                    Double.gemm(transA: true, transB: false, m: r, n: m, k: k, alpha: 1, a: pf.baseAddress!, lda: r,
                                 b: px.baseAddress!, ldb: m, beta: 0, c: po.baseAddress!, ldc: m)
                 }
             }

@@ -2,31 +2,16 @@ import Foundation
 import Protocol
 @testable import Engine
 
-/// A job over files, run the way `seismo analyze` runs it: load, validate, prepare, plan,
-/// execute every shard, aggregate.
-struct LocalJob<A: Analysis> {
-    var job: JobSpec<A.Options>
-    var inputs: AnalysisInputs
-
-    init(_: A.Type, model: URL, data: URL, labels: URL? = nil, comparison: (URL, URL?)? = nil, outliers: URL? = nil,
+extension LocalJob {
+    /// The job over golden or temporary files, named by URL.
+    init(_ kind: A.Type, model: URL, data: URL, labels: URL? = nil, comparison: (URL, URL?)? = nil, outliers: URL? = nil,
          options: A.Options) throws {
-        var artifacts = LocalArtifacts()
-        let reference = { (url: URL) in try artifacts.add(url.path) }
-        var jobInputs = JobInputs(model: try reference(model),
-                                  primary: DatasetReference(data: try reference(data), labels: try labels.map(reference), count: 0),
-                                  comparison: try comparison.map { DatasetReference(data: try reference($0.0), labels: try $0.1.map(reference), count: 0) },
-                                  outlierLabels: try outliers.map(reference))
-        let loaded = try AnalysisInputs.load(jobInputs, resolver: artifacts)
-        jobInputs.primary.count = loaded.primary.count
-        jobInputs.comparison?.count = loaded.comparison?.count ?? 0
-        job = JobSpec(inputs: jobInputs, options: options)
-        try A.validate(job, inputs: loaded)
-        A.prepare(&job, inputs: loaded)
-        inputs = loaded
+        try self.init(kind, model: model.path, data: data.path, labels: labels?.path,
+                      comparison: comparison.map { ($0.0.path, $0.1?.path) }, outlierLabels: outliers?.path, options: options)
     }
 
     func results(shardSize: Int, threads: Int = 2) throws -> [A.ShardResult] {
-        try A.plan(job, shardSize: shardSize).map { try A.execute(job, shard: $0, inputs: inputs, context: ExecutionContext(threads: threads)) }
+        try results(shardSize: shardSize, context: ExecutionContext(threads: threads))
     }
 
     func summary(shardSize: Int, shuffled: Bool = false) throws -> A.Summary {
