@@ -66,6 +66,17 @@ struct SpectralMeasure {
         for i in 0..<n { weights[i] = qNorm2 * weights[i] * weights[i] }
     }
 
+    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of the n × n symmetric `matrix` (row-major). Exactly one
+    /// of `relativeTolerance` (cut = tolerance · max(λ_max, 0)) and `absoluteCut` is given.
+    mutating func keptMass(matrix: UnsafePointer<Double>, q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Double {
+        precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
+        compute(matrix: matrix, q: q)
+        let cut = relativeTolerance.map { $0 * max(values.max() ?? 0, 0) } ?? absoluteCut!
+        var sum = 0.0
+        for j in 0..<n where values[j] > cut { sum += weights[j] }
+        return sum
+    }
+
     /// Overwrites x with the Householder vector v such that H = I − 2vvᵀ/vᵀv maps x to α e₀,
     /// and returns α; nil when x is already a multiple of e₀ (nothing to do).
     private static func reflector(_ x: UnsafeMutablePointer<Double>, count: Int) -> Double? {

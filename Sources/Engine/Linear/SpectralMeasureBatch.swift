@@ -1,0 +1,285 @@
+/// `SpectralMeasure`'s kept mass for four problems at once — the same n and q, four symmetric
+/// matrices — one problem per lane of `SIMD4<Double>`.
+///
+/// The scalar QL iteration is a serial chain of a square root and two divisions per rotation;
+/// four independent chains in lanes cost little more than one. Each lane performs exactly the
+/// scalar operations in the scalar order, so each lane's kept mass is bit for bit the scalar
+/// one (the spectra of window matrices are graded, with eigenvalues near the cut-off, and any
+/// other rounding would move masses across it by ~1e-7). Where the lanes' control flow differs
+/// — a reflection a lane does not need, a sub-problem that has split, an eigenvalue that has
+/// converged — a lane's update is masked away instead of branched around.
+///
+/// Only the lower triangle of each matrix is read: for exactly symmetric matrices (Gram
+/// matrices are) the reduction gives the scalar route's numbers.
+struct SpectralMeasureBatch {
+    typealias Lanes = SIMD4<Double>
+
+    let n: Int
+    /// The matrices (n × n), then the vectors v and p of the reflections, the tridiagonal d and
+    /// e, the first components z of its eigenvectors, and the lane masks of a QL sweep (n each).
+    private var storage: [Lanes]
+
+    init(n: Int) {
+        precondition(n >= 1)
+        self.n = n
+        storage = [Lanes](repeating: .zero, count: n * n + 6 * n)
+    }
+
+    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of four n × n symmetric matrices (row-major) for the
+    /// same q. Exactly one of `relativeTolerance` (cut = tolerance · max(λ_max, 0) per lane) and
+    /// `absoluteCut` is given.
+    mutating func keptMass(_ matrices: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>),
+                           q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> SIMD4<Double> {
+        precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
+        let n = self.n
+        return storage.withUnsafeMutableBufferPointer { buffer in
+            let a = buffer.baseAddress!
+            let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
+            let (e, z, masks) = (a + n * n + 3 * n, a + n * n + 4 * n, a + n * n + 5 * n)
+            for i in 0..<n {
+                for j in 0...i {
+                    let k = i * n + j
+                    a[k] = Lanes(matrices.0[k], matrices.1[k], matrices.2[k], matrices.3[k])
+                }
+            }
+            Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
+            for i in 0..<n {
+                d[i] = a[i * n + i]
+                e[i] = i + 1 < n ? a[(i + 1) * n + i] : .zero
+                z[i] = i == 0 ? Lanes(repeating: 1) : .zero
+            }
+            LaneQL(d: d, e: e, z: z, masks: masks, n: n).run()
+            return Self.keptMass(values: d, firstComponents: z, n: n, q: q, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+        }
+    }
+
+    /// `Σ_{d_j > cut} ‖q‖² z_j²`, summed in the scalar route's order.
+    private static func keptMass(values d: UnsafeMutablePointer<Lanes>, firstComponents z: UnsafeMutablePointer<Lanes>, n: Int,
+                                 q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
+        var qNorm2 = 0.0
+        for i in 0..<n { qNorm2 += q[i] * q[i] }
+        let cut: Lanes
+        if let tolerance = relativeTolerance {
+            var top = d[0]
+            for i in 1..<n { top = select(LaneMask(d[i] .> top), d[i], top) }
+            cut = tolerance * select(LaneMask(top .<= 0), .zero, top)
+        } else {
+            cut = Lanes(repeating: absoluteCut!)
+        }
+        var sum = Lanes.zero
+        for j in 0..<n { sum += select(LaneMask(d[j] .> cut), qNorm2 * z[j] * z[j], .zero) }
+        return sum
+    }
+
+    /// Householder reduction to tridiagonal form with q mapped to e₀, as `SpectralMeasure` does
+    /// it, on the lower triangle.
+    private static func tridiagonalise(_ a: UnsafeMutablePointer<Lanes>, n: Int, q: UnsafePointer<Double>,
+                                       v: UnsafeMutablePointer<Lanes>, p: UnsafeMutablePointer<Lanes>) {
+        for i in 0..<n { v[i] = Lanes(repeating: q[i]) }
+        let (_, first) = reflector(v, count: n)
+        if first.any { reflect(a, n: n, from: 0, v: v, p: p, where: first) }
+        for k in 0..<max(0, n - 2) {
+            let length = n - k - 1
+            for i in 0..<length { v[i] = a[(k + 1 + i) * n + k] }
+            let (alpha, apply) = reflector(v, count: length)
+            guard apply.any else { continue }
+            reflect(a, n: n, from: k + 1, v: v, p: p, where: apply)
+            a[(k + 1) * n + k] = select(apply, alpha, a[(k + 1) * n + k])
+        }
+    }
+
+    /// The Householder vector of x (in place) and α, per lane; the mask says which lanes have
+    /// anything to reflect (x not already a multiple of e₀).
+    private static func reflector(_ x: UnsafeMutablePointer<Lanes>, count: Int) -> (alpha: Lanes, apply: LaneMask) {
+        var tail = Lanes.zero
+        for i in 1..<max(count, 1) { tail += x[i] * x[i] }
+        let norm = (x[0] * x[0] + tail).squareRoot()
+        let alpha = select(LaneMask(x[0] .>= 0), -norm, norm)
+        x[0] -= alpha
+        return (alpha, LaneMask(tail .!= 0))
+    }
+
+    /// A ← H A H on the trailing block, as `SpectralMeasure` does it but on the lower triangle:
+    /// the update keeps an exactly symmetric matrix exactly symmetric, so the entries above the
+    /// diagonal would be the same numbers. Lanes outside `apply` get β = 0, which makes p = 0 and
+    /// the update an exact no-op.
+    private static func reflect(_ a: UnsafeMutablePointer<Lanes>, n: Int, from s: Int, v: UnsafeMutablePointer<Lanes>,
+                                p: UnsafeMutablePointer<Lanes>, where apply: LaneMask) {
+        let length = n - s
+        let block = a + s * n + s
+        var vv = Lanes.zero
+        for i in 0..<length { vv += v[i] * v[i] }
+        let beta = select(apply, 2 / vv, .zero)
+        var vp = Lanes.zero
+        for i in 0..<length {
+            var sum = Lanes.zero
+            for j in 0...i { sum += block[i * n + j] * v[j] }
+            for j in (i + 1)..<length { sum += block[j * n + i] * v[j] }
+            p[i] = beta * sum
+            vp += v[i] * p[i]
+        }
+        let half = beta * vp / 2
+        for i in 0..<length { p[i] -= half * v[i] }
+        for i in 0..<length {
+            for j in 0...i { block[i * n + j] -= v[i] * p[j] + p[i] * v[j] }
+        }
+    }
+}
+
+/// `SpectralMeasure`'s implicit QL in lanes.
+///
+/// Each lane keeps its own top index l, split point m and sweep count, found as the scalar loop
+/// finds them; so a lane whose eigenvalue at l has converged moves on without waiting for the
+/// others. A sweep chases the bulge over the union of the active lanes' ranges [l, m], and a
+/// lane takes the rotations only inside its own range.
+private struct LaneQL {
+    typealias Lanes = SIMD4<Double>
+    let d: UnsafeMutablePointer<Lanes>, e: UnsafeMutablePointer<Lanes>, z: UnsafeMutablePointer<Lanes>
+    /// Per index i of a sweep, the lanes that rotate at i.
+    let masks: UnsafeMutablePointer<Lanes>
+    let n: Int
+
+    func run() {
+        guard n > 1 else { return }
+        e[n - 1] = .zero
+        var norm = Lanes.zero
+        for i in 0..<n {
+            let row = magnitude(d[i]) + magnitude(e[i]) + (i > 0 ? magnitude(e[i - 1]) : .zero)
+            norm = select(LaneMask(row .>= norm), row, norm)
+        }
+        let negligible = Double.ulpOfOne * norm
+        // Indices in Doubles: lane compares then need no 64-bit integer vector compares.
+        var l = Lanes.zero, sweeps = Lanes.zero
+        let last = Lanes(repeating: Double(n - 1))
+        while true {
+            // Each lane skips the indices where it has split (the scalar loop's `m == l`).
+            var (top, m) = range(from: l, negligible: negligible)
+            sweeps = select(LaneMask(top .== l), sweeps, .zero)
+            l = top
+            // A lane out of sweeps moves on to the next index, as the scalar loop does (rare).
+            while true {
+                let capped = LaneMask(sweeps .>= 60) & LaneMask(l .< last)
+                guard capped.any else { break }
+                (l, m) = range(from: select(capped, l + 1, l), negligible: negligible)
+                sweeps = select(capped, .zero, sweeps)
+            }
+            let active = LaneMask(l .< last)
+            guard active.any else { return }
+            sweeps = select(active, sweeps + 1, sweeps)
+            sweep(l: l, m: m, active: active)
+        }
+    }
+
+    /// Per lane, the first index l' ≥ l with a non-negligible e_l' (n − 1 when there is none:
+    /// the lane is done) and the first index m > l' with a negligible e_m (else n − 1), in one
+    /// pass down the indices without branches.
+    @inline(__always)
+    private func range(from l: Lanes, negligible: Lanes) -> (l: Lanes, m: Lanes) {
+        let none = Lanes(repeating: Double(n - 1))
+        var (top, m, split) = (none, none, none)
+        var i = n - 2
+        while i >= 0 {
+            let index = Lanes(repeating: Double(i))
+            let small = LaneMask(magnitude(e[i]) .<= negligible)
+            let take = ~small & LaneMask(index .>= l)
+            top = select(take, index, top)
+            m = select(take, split, m)
+            split = select(small, index, split)
+            i -= 1
+        }
+        return (top, m)
+    }
+
+    /// One QL sweep with a Wilkinson-type shift on each active lane's [l, m].
+    @inline(__always)
+    private func sweep(l: Lanes, m: Lanes, active: LaneMask) {
+        var (dl, dl1, el, dm) = (Lanes.zero, Lanes.zero, Lanes.zero, Lanes.zero)
+        var (top, bottom) = (0, n)
+        for lane in 0..<4 where active[lane] {
+            let (li, mi) = (Int(l[lane]), Int(m[lane]))
+            (dl[lane], dl1[lane], el[lane], dm[lane]) = (d[li][lane], d[li + 1][lane], e[li][lane], d[mi][lane])
+            (top, bottom) = (max(top, mi), min(bottom, li))
+        }
+        for i in bottom..<top {
+            let index = Lanes(repeating: Double(i))
+            masks[i] = (LaneMask(index .< m) & LaneMask(index .>= l) & active).lanes
+        }
+        var g = (dl1 - dl) / (2 * el)
+        let r = magnitude(g)
+        let root = select(LaneMask(r .> 1e150), r, (g * g + 1).squareRoot())
+        g = dm - dl + el / (g + select(LaneMask(g .>= 0), root, -root))
+        var (s, c, shift) = (Lanes(repeating: 1), Lanes(repeating: 1), Lanes.zero)
+        var stopped = LaneMask.none
+        var i = top - 1
+        while i >= bottom {
+            var on = LaneMask(masks[i])
+            let f = s * e[i], b = c * e[i]
+            let r = (f * f + g * g).squareRoot()
+            e[i + 1] = select(on, r, e[i + 1])
+            let underflow = on & LaneMask(r .== 0)
+            if underflow.any {
+                // The scalar loop's early exit: these lanes' sweeps end here, without closing.
+                d[i + 1] = select(underflow, d[i + 1] - shift, d[i + 1])
+                for lane in 0..<4 where underflow[lane] { e[Int(m[lane])][lane] = 0 }
+                for j in bottom..<i { masks[j] = (LaneMask(masks[j]) & ~underflow).lanes }
+                stopped = stopped | underflow
+                on = on & ~underflow
+            }
+            let sNew = f / r, cNew = g / r
+            let gNew = d[i + 1] - shift
+            // c · 2b is the scalar's 2c · b exactly (doubling is exact), one step shorter.
+            let rNew = (d[i] - gNew) * sNew + cNew * (b + b)
+            let shiftNew = sNew * rNew
+            d[i + 1] = select(on, gNew + shiftNew, d[i + 1])
+            let (z0, z1) = (z[i], z[i + 1])
+            z[i + 1] = select(on, sNew * z0 + cNew * z1, z1)
+            z[i] = select(on, cNew * z0 - sNew * z1, z0)
+            g = select(on, cNew * rNew - b, g)
+            s = select(on, sNew, s)
+            c = select(on, cNew, c)
+            shift = select(on, shiftNew, shift)
+            i -= 1
+        }
+        let closing = active & ~stopped
+        for lane in 0..<4 where closing[lane] {
+            let (li, mi) = (Int(l[lane]), Int(m[lane]))
+            d[li][lane] -= shift[lane]
+            e[li][lane] = g[lane]
+            e[mi][lane] = 0
+        }
+    }
+}
+
+/// A lane mask as all-ones / all-zeros bit patterns, combined and applied with plain bitwise
+/// operations (the standard library's mask selects compile to a branch per lane).
+private struct LaneMask {
+    var bits: SIMD4<UInt64>
+
+    static var none: LaneMask { LaneMask(bits: .zero) }
+
+    @inline(__always) init(bits: SIMD4<UInt64>) { self.bits = bits }
+    @inline(__always) init(_ mask: SIMDMask<SIMD4<Int64>>) { bits = unsafeBitCast(mask, to: SIMD4<UInt64>.self) }
+    /// The bit patterns kept in a `SIMD4<Double>` buffer.
+    @inline(__always) init(_ lanes: SIMD4<Double>) { bits = unsafeBitCast(lanes, to: SIMD4<UInt64>.self) }
+
+    @inline(__always) var lanes: SIMD4<Double> { unsafeBitCast(bits, to: SIMD4<Double>.self) }
+    @inline(__always) var any: Bool { (bits[0] | bits[1] | bits[2] | bits[3]) != 0 }
+    @inline(__always) subscript(lane: Int) -> Bool { bits[lane] != 0 }
+
+    @inline(__always) static func & (a: LaneMask, b: LaneMask) -> LaneMask { LaneMask(bits: a.bits & b.bits) }
+    @inline(__always) static func | (a: LaneMask, b: LaneMask) -> LaneMask { LaneMask(bits: a.bits | b.bits) }
+    @inline(__always) static prefix func ~ (a: LaneMask) -> LaneMask { LaneMask(bits: ~a.bits) }
+}
+
+/// `mask ? a : b` lane by lane.
+@inline(__always)
+private func select(_ mask: LaneMask, _ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
+    let (x, y) = (unsafeBitCast(a, to: SIMD4<UInt64>.self), unsafeBitCast(b, to: SIMD4<UInt64>.self))
+    return unsafeBitCast(y ^ ((x ^ y) & mask.bits), to: SIMD4<Double>.self)
+}
+
+/// |x| lane by lane (the sign bit cleared).
+@inline(__always)
+private func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & SIMD4(repeating: ~(1 << 63)), to: SIMD4<Double>.self)
+}
