@@ -45,41 +45,48 @@ public struct InfluenceMaps: Sendable {
     func compute(frame: InfluenceFrame, transformed: [Double], prefix: PrefixGrams) -> [Double] {
         let solver = WindowSolver(frame: frame)
         let plane = height * width, d = channels * plane, r = frame.rank
-        var maps = [Double](repeating: 0, count: count)
+        // One value per window: [scale][channel group][pixel], channel groups C for `separate`
+        // and `mean` (averaged below), 1 for `joint`.
+        let groups = mode == .joint ? 1 : channels
+        var windows = [Double](repeating: 0, count: scales.count * groups * plane)
         var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
         var columns = [Int](repeating: 0, count: r)
         transformed.withUnsafeBufferPointer { jt in
-            for (s, scale) in scales.enumerated() {
-                let h = (scale - 1) / 2
-                for i in 0..<height {
-                    let rows = max(0, i - h)..<min(height, i + h + 1)
-                    for j in 0..<width {
-                        let cols = max(0, j - h)..<min(width, j + h + 1)
-                        let window = { (channelRange: Range<Int>) -> Double in
-                            let m = channelRange.count * rows.count * cols.count
-                            if m < r {
-                                var n = 0
-                                for c in channelRange { for a in rows { for b in cols { columns[n] = (c * self.height + a) * self.width + b; n += 1 } } }
-                                return columns.withUnsafeBufferPointer {
-                                    solver.influence(columns: UnsafeBufferPointer(rebasing: $0[0..<m]), transformed: jt.baseAddress!, stride: d)
+            windows.withUnsafeMutableBufferPointer { out in
+                for (s, scale) in scales.enumerated() {
+                    let h = (scale - 1) / 2
+                    for i in 0..<height {
+                        let rows = max(0, i - h)..<min(height, i + h + 1)
+                        for j in 0..<width {
+                            let cols = max(0, j - h)..<min(width, j + h + 1)
+                            for g in 0..<groups {
+                                let channelRange = mode == .joint ? 0..<channels : g..<(g + 1)
+                                let destination = out.baseAddress! + (s * groups + g) * plane + i * width + j
+                                let m = channelRange.count * rows.count * cols.count
+                                if m < r {
+                                    var n = 0
+                                    for c in channelRange { for a in rows { for b in cols { columns[n] = (c * height + a) * width + b; n += 1 } } }
+                                    columns.withUnsafeBufferPointer {
+                                        solver.solve(columns: UnsafeBufferPointer(rebasing: $0[0..<m]), transformed: jt.baseAddress!, stride: d, into: destination)
+                                    }
+                                } else {
+                                    packed.withUnsafeMutableBufferPointer { prefix.window(channels: channelRange, rows: rows, cols: cols, into: $0.baseAddress!) }
+                                    packed.withUnsafeBufferPointer { solver.solve(packedGram: $0.baseAddress!, into: destination) }
                                 }
                             }
-                            packed.withUnsafeMutableBufferPointer { prefix.window(channels: channelRange, rows: rows, cols: cols, into: $0.baseAddress!) }
-                            return packed.withUnsafeBufferPointer { solver.influence(packedGram: $0.baseAddress!) }
-                        }
-                        let base = s * mapChannels * plane + i * width + j
-                        switch mode {
-                        case .separate:
-                            for c in 0..<channels { maps[base + c * plane] = window(c..<(c + 1)) }
-                        case .mean:
-                            var sum = 0.0
-                            for c in 0..<channels { sum += window(c..<(c + 1)) }
-                            maps[base] = sum / Double(channels)
-                        case .joint:
-                            maps[base] = window(0..<channels)
                         }
                     }
                 }
+                solver.finish()
+            }
+        }
+        guard mode == .mean else { return windows }
+        var maps = [Double](repeating: 0, count: count)
+        for s in 0..<scales.count {
+            for pixel in 0..<plane {
+                var sum = 0.0
+                for c in 0..<channels { sum += windows[(s * channels + c) * plane + pixel] }
+                maps[s * plane + pixel] = sum / Double(channels)
             }
         }
         return maps

@@ -1,14 +1,16 @@
-
 /// The FI of many perturbation windows of one sample, from their (K−1)-dimensional metric
 /// matrices C' (see `InfluenceFrame`), at a fraction of the cost of an eigenproblem each.
 ///
-/// A Cholesky factor `C' = L Lᵀ` certifies that every eigenvalue is kept: `λ_min ≥ 1/‖L⁻¹‖²_F`
-/// and `λ_max ≤ tr C'`, so when `1/‖L⁻¹‖²_F` clears the cut-off (twice over, against rounding)
-/// the FI is the frame's saturated value, exactly what the eigen route would sum to. Windows
-/// with fewer coordinates than K − 1 use the m × m Gram matrix `G = J̃_Sᵀ J̃_S` (same non-zero
-/// eigenvalues), and `FI = scale · ‖L_G⁻¹ J̃_Sᵀ q_y‖²` once certified. Anything the certificate
-/// cannot decide — rank-deficient or ill-conditioned windows — goes to the spectral measure of q_y (`SpectralMeasure`), so every
-/// value is the eigen route's value; only the time differs.
+/// A Cholesky factor of `C' − 2σI` (σ the cut-off, bounded by `tol · tr C'` in exact mode)
+/// proves every eigenvalue is kept, so the FI is the frame's saturated value — exactly what the
+/// eigen route would sum to. Windows with fewer coordinates than K − 1 use the m × m Gram matrix
+/// `G = J̃_Sᵀ J̃_S` (same non-zero eigenvalues): `FI = scale · ‖L_G⁻¹ J̃_Sᵀ q_y‖²` once
+/// `λ_min(G) ≥ 1/‖L_G⁻¹‖²_F` clears the cut-off. Anything a certificate cannot decide goes to the
+/// spectral measure of q_y, four windows at a time (`SpectralMeasureBatch`, bit for bit the
+/// scalar `SpectralMeasure`), so every value is the eigen route's value; only the time differs.
+///
+/// Results are written through the destination pointers given with each window; windows queued
+/// for the eigen route are written by the time `finish()` returns.
 final class WindowSolver {
     let frame: InfluenceFrame
     private let r: Int
@@ -16,9 +18,14 @@ final class WindowSolver {
     private let lower: UnsafeMutablePointer<Double>
     private let vector: UnsafeMutablePointer<Double>
     private var work: [Double]
-    private var spectrum: SpectralMeasure
+    private var scalar: SpectralMeasure
+    private var batch: SpectralMeasureBatch
+    /// Up to four r × r matrices waiting for the eigen route, and where their FI goes.
+    private let queued: UnsafeMutablePointer<Double>
+    private var destinations: [UnsafeMutablePointer<Double>?] = [nil, nil, nil, nil]
+    private var queuedCount = 0
     /// How many windows needed the eigen route (for tests and benchmarks).
-    private(set) var eigenFallbacks = 0
+    private(set) var eigenWindows = 0
     /// Certificates failed in a row: on samples whose windows are all rank-deficient the attempt
     /// is wasted work, so after a run of failures it is tried only now and then.
     private var failedInARow = 0
@@ -29,18 +36,21 @@ final class WindowSolver {
         matrix = .allocate(capacity: r * r)
         lower = .allocate(capacity: r * r)
         vector = .allocate(capacity: r)
+        queued = .allocate(capacity: 4 * r * r)
         work = [Double](repeating: 0, count: r)
-        spectrum = SpectralMeasure(n: r)
+        scalar = SpectralMeasure(n: r)
+        batch = SpectralMeasureBatch(n: r)
     }
 
     deinit {
         matrix.deallocate()
         lower.deallocate()
         vector.deallocate()
+        queued.deallocate()
     }
 
     /// FI of a window whose C' is given as its packed upper triangle (row by row, `r(r+1)/2`).
-    func influence(packedGram packed: UnsafePointer<Double>) -> Double {
+    func solve(packedGram packed: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>) {
         var e = 0
         for i in 0..<r {
             for j in i..<r {
@@ -49,14 +59,107 @@ final class WindowSolver {
                 e += 1
             }
         }
-        if certifiedFullRank(matrix, n: r, trace: trace(matrix, n: r)) != nil { return frame.saturated }
-        return eigenRoute()
+        solveFull(into: destination)
     }
 
     /// FI of a window of `columns` (indices into the transformed Jacobian J̃, (K−1) × `stride`).
-    func influence(columns: UnsafeBufferPointer<Int>, transformed: UnsafePointer<Double>, stride d: Int) -> Double {
+    func solve(columns: UnsafeBufferPointer<Int>, transformed: UnsafePointer<Double>, stride d: Int,
+               into destination: UnsafeMutablePointer<Double>) {
         let m = columns.count
-        if m >= r { return influence(gramOf: columns, transformed: transformed, stride: d) }
+        if m < r, let value = smallWindow(columns: columns, transformed: transformed, stride: d) {
+            destination.pointee = value
+            return
+        }
+        // C' = J̃_S J̃_Sᵀ of the columns.
+        for i in 0..<r {
+            for j in i..<r {
+                var s = 0.0
+                for c in columns { s += transformed[i * d + c] * transformed[j * d + c] }
+                matrix[i * r + j] = s
+                matrix[j * r + i] = s
+            }
+        }
+        solveFull(into: destination)
+    }
+
+    /// Runs the windows still queued for the eigen route.
+    func finish() {
+        for slot in 0..<queuedCount {
+            let value = frame.labelDirection.withUnsafeBufferPointer {
+                scalar.keptMass(matrix: queued + slot * r * r, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+            }
+            destinations[slot]!.pointee = frame.scale * value
+        }
+        queuedCount = 0
+    }
+
+    /// The certified saturated value, or the window queued for the eigen route.
+    private func solveFull(into destination: UnsafeMutablePointer<Double>) {
+        if certifiedAboveCut(matrix) {
+            destination.pointee = frame.saturated
+            return
+        }
+        eigenWindows += 1
+        (queued + queuedCount * r * r).update(from: matrix, count: r * r)
+        destinations[queuedCount] = destination
+        queuedCount += 1
+        if queuedCount == 4 { runQueue() }
+    }
+
+    private func runQueue() {
+        let n = r * r, first = UnsafePointer(queued)
+        let kept = frame.labelDirection.withUnsafeBufferPointer {
+            batch.keptMass((first, first + n, first + 2 * n, first + 3 * n), q: $0.baseAddress!,
+                           relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+        }
+        for slot in 0..<4 { destinations[slot]!.pointee = frame.scale * kept[slot] }
+        queuedCount = 0
+    }
+
+    private var relativeTolerance: Double? {
+        if case .relative(let tolerance) = frame.cutoff { return tolerance }
+        return nil
+    }
+
+    private var absoluteCut: Double? {
+        if case .absolute(let value) = frame.cutoff { return value }
+        return nil
+    }
+
+    /// An upper bound of the cut-off for a matrix with this trace (λ_max ≤ trace).
+    private func cutBound(trace: Double) -> Double {
+        switch frame.cutoff {
+        case .relative(let tolerance): return tolerance * trace
+        case .absolute(let value): return value
+        }
+    }
+
+    /// True when `a − 2σI` has a Cholesky factor: every eigenvalue of `a` exceeds twice the
+    /// cut-off σ. Its rounding (~n·ulp·tr a) must stay far below σ for the margin to hold.
+    private func certifiedAboveCut(_ a: UnsafeMutablePointer<Double>) -> Bool {
+        let n = r
+        let trace = trace(a, n: n)
+        let shift = 2 * cutBound(trace: trace)
+        guard trace > 0, shift > 1e-12 * trace, attemptCertificate() else { return false }
+        for j in 0..<n {
+            var d = a[j * n + j] - shift
+            for t in 0..<j { d -= lower[j * n + t] * lower[j * n + t] }
+            guard d > 0 else { return false }
+            let s = d.squareRoot()
+            lower[j * n + j] = s
+            for i in (j + 1)..<n {
+                var v = a[i * n + j]
+                for t in 0..<j { v -= lower[i * n + t] * lower[j * n + t] }
+                lower[i * n + j] = v / s
+            }
+        }
+        failedInARow = 0
+        return true
+    }
+
+    /// FI of a window with m < K − 1 coordinates by its m × m Gram matrix, when certified.
+    private func smallWindow(columns: UnsafeBufferPointer<Int>, transformed: UnsafePointer<Double>, stride d: Int) -> Double? {
+        let m = columns.count
         // G = J̃_Sᵀ J̃_S (m × m) into `matrix` (as m × m), b = J̃_Sᵀ q_y into `vector`.
         let q = frame.labelDirection
         for a in 0..<m {
@@ -70,33 +173,17 @@ final class WindowSolver {
                 matrix[c * m + a] = s
             }
         }
-        if certifiedFullRank(matrix, n: m, trace: trace(matrix, n: m)) != nil {
-            // z = L⁻¹ b by forward substitution; FI = scale · ‖z‖².
-            var sum = 0.0
-            for i in 0..<m {
-                var z = vector[i]
-                for t in 0..<i { z -= lower[i * m + t] * vector[t] }
-                z /= lower[i * m + i]
-                vector[i] = z
-                sum += z * z
-            }
-            return frame.scale * sum
+        guard certifiedFullRank(matrix, n: m) else { return nil }
+        // z = L⁻¹ b by forward substitution; FI = scale · ‖z‖².
+        var sum = 0.0
+        for i in 0..<m {
+            var z = vector[i]
+            for t in 0..<i { z -= lower[i * m + t] * vector[t] }
+            z /= lower[i * m + i]
+            vector[i] = z
+            sum += z * z
         }
-        return influence(gramOf: columns, transformed: transformed, stride: d)
-    }
-
-    /// C' = J̃_S J̃_Sᵀ of the columns, then the certificate or the eigen route.
-    private func influence(gramOf columns: UnsafeBufferPointer<Int>, transformed: UnsafePointer<Double>, stride d: Int) -> Double {
-        for i in 0..<r {
-            for j in i..<r {
-                var s = 0.0
-                for c in columns { s += transformed[i * d + c] * transformed[j * d + c] }
-                matrix[i * r + j] = s
-                matrix[j * r + i] = s
-            }
-        }
-        if certifiedFullRank(matrix, n: r, trace: trace(matrix, n: r)) != nil { return frame.saturated }
-        return eigenRoute()
+        return frame.scale * sum
     }
 
     private func trace(_ a: UnsafeMutablePointer<Double>, n: Int) -> Double {
@@ -105,18 +192,20 @@ final class WindowSolver {
         return t
     }
 
-    /// The Cholesky factor of the n × n matrix `a` (in `lower`) when its smallest eigenvalue
-    /// provably clears the cut-off; nil otherwise.
-    private func certifiedFullRank(_ a: UnsafeMutablePointer<Double>, n: Int, trace: Double) -> UnsafeMutablePointer<Double>? {
-        guard trace > 0, failedInARow < 32 || failedInARow % 16 == 0 else {
-            failedInARow += 1
-            return nil
-        }
-        failedInARow += 1
+    private func attemptCertificate() -> Bool {
+        defer { failedInARow += 1 }
+        return failedInARow < 32 || failedInARow % 16 == 0
+    }
+
+    /// True, with the Cholesky factor of the n × n matrix `a` in `lower`, when its smallest
+    /// eigenvalue provably clears the cut-off: `λ_min ≥ 1/‖L⁻¹‖²_F > 2σ`.
+    private func certifiedFullRank(_ a: UnsafeMutablePointer<Double>, n: Int) -> Bool {
+        let trace = trace(a, n: n)
+        guard trace > 0, attemptCertificate() else { return false }
         for j in 0..<n {
             var d = a[j * n + j]
             for t in 0..<j { d -= lower[j * n + t] * lower[j * n + t] }
-            guard d > 0 else { return nil }  // not positive definite in rounding: undecided
+            guard d > 0 else { return false }  // not positive definite in rounding: undecided
             let s = d.squareRoot()
             lower[j * n + j] = s
             for i in (j + 1)..<n {
@@ -137,28 +226,8 @@ final class WindowSolver {
                 frobenius += v * v
             }
         }
-        let smallest = 1 / frobenius
-        let cut: Double
-        switch frame.cutoff {
-        case .relative(let tolerance): cut = tolerance * trace
-        case .absolute(let value): cut = value
-        }
-        guard smallest > 2 * cut else { return nil }
+        guard 1 / frobenius > 2 * cutBound(trace: trace) else { return false }
         failedInARow = 0
-        return lower
-    }
-
-    /// `scale · Σ_kept (w_jᵀ q_y)²` from the spectral measure of q_y under the r × r `matrix`.
-    private func eigenRoute() -> Double {
-        eigenFallbacks += 1
-        frame.labelDirection.withUnsafeBufferPointer { spectrum.compute(matrix: matrix, q: $0.baseAddress!) }
-        let cut: Double
-        switch frame.cutoff {
-        case .relative(let tolerance): cut = tolerance * max(spectrum.values.max() ?? 0, 0)
-        case .absolute(let value): cut = value
-        }
-        var sum = 0.0
-        for j in 0..<r where spectrum.values[j] > cut { sum += spectrum.weights[j] }
-        return frame.scale * sum
+        return true
     }
 }
