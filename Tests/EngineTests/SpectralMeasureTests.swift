@@ -148,21 +148,19 @@ final class SpectralMeasureTests: XCTestCase {
 
     // MARK: - The three routes
 
+    /// The batch route on these matrices (repeated to fill the batch's lanes).
     private func batch(_ matrices: [[Double]], q: [Double], n: Int, relative: Double?, absolute: Double?) -> [Double] {
         var measure = SpectralMeasureBatch(n: n)
-        let result = matrices[0].withUnsafeBufferPointer { a0 in
-            matrices[1].withUnsafeBufferPointer { a1 in
-                matrices[2].withUnsafeBufferPointer { a2 in
-                    matrices[3].withUnsafeBufferPointer { a3 in
-                        q.withUnsafeBufferPointer {
-                            measure.keptMass((a0.baseAddress!, a1.baseAddress!, a2.baseAddress!, a3.baseAddress!), q: $0.baseAddress!,
-                                             relativeTolerance: relative, absoluteCut: absolute)
-                        }
-                    }
-                }
+        let width = SpectralMeasureBatch.width
+        let interleaved = (0..<(n * n)).map { k in
+            SpectralMeasureBatch.Lanes((0..<width).map { matrices[$0 % matrices.count][k] })
+        }
+        let result = interleaved.withUnsafeBufferPointer { a in
+            q.withUnsafeBufferPointer {
+                measure.keptMass(interleaved: a.baseAddress!, q: $0.baseAddress!, relativeTolerance: relative, absoluteCut: absolute)
             }
         }
-        return (0..<4).map { result[$0] }
+        return (0..<matrices.count).map { result[$0] }
     }
 
     private func scalar(_ a: [Double], q: [Double], n: Int, relative: Double?, absolute: Double?) -> Double {

@@ -20,9 +20,10 @@ final class WindowSolver {
     private var work: [Double]
     private var scalar: SpectralMeasure
     private var batch: SpectralMeasureBatch
-    /// Up to four r × r matrices waiting for the eigen route, and where their FI goes.
-    private let queued: UnsafeMutablePointer<Double>
-    private var destinations: [UnsafeMutablePointer<Double>?] = [nil, nil, nil, nil]
+    /// Up to a batch of r × r matrices waiting for the eigen route, interleaved (lane l of entry
+    /// k is the l-th queued window's), and where their FI goes.
+    private let queued: UnsafeMutablePointer<SpectralMeasureBatch.Lanes>
+    private var destinations = [UnsafeMutablePointer<Double>?](repeating: nil, count: SpectralMeasureBatch.width)
     private var queuedCount = 0
     /// How many windows needed the eigen route (for tests and benchmarks).
     private(set) var eigenWindows = 0
@@ -36,7 +37,7 @@ final class WindowSolver {
         matrix = .allocate(capacity: r * r)
         lower = .allocate(capacity: r * r)
         vector = .allocate(capacity: r)
-        queued = .allocate(capacity: 4 * r * r)
+        queued = .allocate(capacity: r * r)
         work = [Double](repeating: 0, count: r)
         scalar = SpectralMeasure(n: r)
         batch = SpectralMeasureBatch(n: r)
@@ -85,8 +86,11 @@ final class WindowSolver {
     /// Runs the windows still queued for the eigen route.
     func finish() {
         for slot in 0..<queuedCount {
+            for i in 0..<r {
+                for j in 0...i { (matrix[i * r + j], matrix[j * r + i]) = (queued[i * r + j][slot], queued[i * r + j][slot]) }
+            }
             let value = frame.labelDirection.withUnsafeBufferPointer {
-                scalar.keptMass(matrix: queued + slot * r * r, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+                scalar.keptMass(matrix: matrix, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
             }
             destinations[slot]!.pointee = frame.scale * value
         }
@@ -100,19 +104,19 @@ final class WindowSolver {
             return
         }
         eigenWindows += 1
-        (queued + queuedCount * r * r).update(from: matrix, count: r * r)
+        for i in 0..<r {
+            for j in 0...i { queued[i * r + j][queuedCount] = matrix[i * r + j] }
+        }
         destinations[queuedCount] = destination
         queuedCount += 1
-        if queuedCount == 4 { runQueue() }
+        if queuedCount == SpectralMeasureBatch.width { runQueue() }
     }
 
     private func runQueue() {
-        let n = r * r, first = UnsafePointer(queued)
         let kept = frame.labelDirection.withUnsafeBufferPointer {
-            batch.keptMass((first, first + n, first + 2 * n, first + 3 * n), q: $0.baseAddress!,
-                           relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+            batch.keptMass(interleaved: queued, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
         }
-        for slot in 0..<4 { destinations[slot]!.pointee = frame.scale * kept[slot] }
+        for slot in 0..<SpectralMeasureBatch.width { destinations[slot]!.pointee = frame.scale * kept[slot] }
         queuedCount = 0
     }
 

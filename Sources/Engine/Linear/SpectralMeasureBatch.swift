@@ -2,7 +2,8 @@
 /// matrices — one problem per lane of `SIMD4<Double>`.
 ///
 /// The scalar QL iteration is a serial chain of a square root and two divisions per rotation;
-/// four independent chains in lanes cost little more than one. Each lane performs exactly the
+/// four independent chains in lanes cost little more than one (eight lanes spill registers
+/// on x86-64's sixteen vector registers and gain nothing). Each lane performs exactly the
 /// scalar operations in the scalar order, so each lane's kept mass is bit for bit the scalar
 /// one (the spectra of window matrices are graded, with eigenvalues near the cut-off, and any
 /// other rounding would move masses across it by ~1e-7). Where the lanes' control flow differs
@@ -13,6 +14,8 @@
 /// matrices are) the reduction gives the scalar route's numbers.
 struct SpectralMeasureBatch {
     typealias Lanes = SIMD4<Double>
+    /// Problems per call.
+    static var width: Int { Lanes.scalarCount }
 
     let n: Int
     /// The matrices (n × n), then the vectors v and p of the reflections, the tridiagonal d and
@@ -25,11 +28,12 @@ struct SpectralMeasureBatch {
         storage = [Lanes](repeating: .zero, count: n * n + 6 * n)
     }
 
-    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of four n × n symmetric matrices (row-major) for the
-    /// same q. Exactly one of `relativeTolerance` (cut = tolerance · max(λ_max, 0) per lane) and
-    /// `absoluteCut` is given.
-    mutating func keptMass(_ matrices: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>),
-                           q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> SIMD4<Double> {
+    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of `width` n × n symmetric matrices for the same q,
+    /// interleaved: `matrices[i · n + j]` holds entry (i, j) of every problem, lane l for problem
+    /// l (only j ≤ i is read). Exactly one of `relativeTolerance` (cut = tolerance · max(λ_max, 0)
+    /// per lane) and `absoluteCut` is given.
+    mutating func keptMass(interleaved matrices: UnsafePointer<Lanes>,
+                           q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
         precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
         let n = self.n
         return storage.withUnsafeMutableBufferPointer { buffer in
@@ -37,10 +41,7 @@ struct SpectralMeasureBatch {
             let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
             let (e, z, masks) = (a + n * n + 3 * n, a + n * n + 4 * n, a + n * n + 5 * n)
             for i in 0..<n {
-                for j in 0...i {
-                    let k = i * n + j
-                    a[k] = Lanes(matrices.0[k], matrices.1[k], matrices.2[k], matrices.3[k])
-                }
+                for j in 0...i { a[i * n + j] = matrices[i * n + j] }
             }
             Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
             for i in 0..<n {
@@ -133,7 +134,7 @@ struct SpectralMeasureBatch {
 /// others. A sweep chases the bulge over the union of the active lanes' ranges [l, m], and a
 /// lane takes the rotations only inside its own range.
 private struct LaneQL {
-    typealias Lanes = SIMD4<Double>
+    typealias Lanes = SpectralMeasureBatch.Lanes
     let d: UnsafeMutablePointer<Lanes>, e: UnsafeMutablePointer<Lanes>, z: UnsafeMutablePointer<Lanes>
     /// Per index i of a sweep, the lanes that rotate at i.
     let masks: UnsafeMutablePointer<Lanes>
@@ -195,7 +196,7 @@ private struct LaneQL {
     private func sweep(l: Lanes, m: Lanes, active: LaneMask) {
         var (dl, dl1, el, dm) = (Lanes.zero, Lanes.zero, Lanes.zero, Lanes.zero)
         var (top, bottom) = (0, n)
-        for lane in 0..<4 where active[lane] {
+        for lane in 0..<Lanes.scalarCount where active[lane] {
             let (li, mi) = (Int(l[lane]), Int(m[lane]))
             (dl[lane], dl1[lane], el[lane], dm[lane]) = (d[li][lane], d[li + 1][lane], e[li][lane], d[mi][lane])
             (top, bottom) = (max(top, mi), min(bottom, li))
@@ -220,7 +221,7 @@ private struct LaneQL {
             if underflow.any {
                 // The scalar loop's early exit: these lanes' sweeps end here, without closing.
                 d[i + 1] = select(underflow, d[i + 1] - shift, d[i + 1])
-                for lane in 0..<4 where underflow[lane] { e[Int(m[lane])][lane] = 0 }
+                for lane in 0..<Lanes.scalarCount where underflow[lane] { e[Int(m[lane])][lane] = 0 }
                 for j in bottom..<i { masks[j] = (LaneMask(masks[j]) & ~underflow).lanes }
                 stopped = stopped | underflow
                 on = on & ~underflow
@@ -241,7 +242,7 @@ private struct LaneQL {
             i -= 1
         }
         let closing = active & ~stopped
-        for lane in 0..<4 where closing[lane] {
+        for lane in 0..<Lanes.scalarCount where closing[lane] {
             let (li, mi) = (Int(l[lane]), Int(m[lane]))
             d[li][lane] -= shift[lane]
             e[li][lane] = g[lane]
@@ -252,18 +253,22 @@ private struct LaneQL {
 
 /// A lane mask as all-ones / all-zeros bit patterns, combined and applied with plain bitwise
 /// operations (the standard library's mask selects compile to a branch per lane).
+private typealias LaneBits = SIMD4<UInt64>
+
 private struct LaneMask {
-    var bits: SIMD4<UInt64>
+    var bits: LaneBits
 
     static var none: LaneMask { LaneMask(bits: .zero) }
 
-    @inline(__always) init(bits: SIMD4<UInt64>) { self.bits = bits }
-    @inline(__always) init(_ mask: SIMDMask<SIMD4<Int64>>) { bits = unsafeBitCast(mask, to: SIMD4<UInt64>.self) }
-    /// The bit patterns kept in a `SIMD4<Double>` buffer.
-    @inline(__always) init(_ lanes: SIMD4<Double>) { bits = unsafeBitCast(lanes, to: SIMD4<UInt64>.self) }
+    @inline(__always) init(bits: LaneBits) { self.bits = bits }
+    @inline(__always) init(_ mask: SIMDMask<SIMD4<Int64>>) { bits = unsafeBitCast(mask, to: LaneBits.self) }
+    /// The bit patterns kept in a `SpectralMeasureBatch.Lanes` buffer.
+    @inline(__always) init(_ lanes: SpectralMeasureBatch.Lanes) { bits = unsafeBitCast(lanes, to: LaneBits.self) }
 
-    @inline(__always) var lanes: SIMD4<Double> { unsafeBitCast(bits, to: SIMD4<Double>.self) }
-    @inline(__always) var any: Bool { (bits[0] | bits[1] | bits[2] | bits[3]) != 0 }
+    @inline(__always) var lanes: SpectralMeasureBatch.Lanes { unsafeBitCast(bits, to: SpectralMeasureBatch.Lanes.self) }
+    @inline(__always) var any: Bool {
+        (bits[0] | bits[1] | bits[2] | bits[3]) != 0
+    }
     @inline(__always) subscript(lane: Int) -> Bool { bits[lane] != 0 }
 
     @inline(__always) static func & (a: LaneMask, b: LaneMask) -> LaneMask { LaneMask(bits: a.bits & b.bits) }
@@ -273,13 +278,13 @@ private struct LaneMask {
 
 /// `mask ? a : b` lane by lane.
 @inline(__always)
-private func select(_ mask: LaneMask, _ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
-    let (x, y) = (unsafeBitCast(a, to: SIMD4<UInt64>.self), unsafeBitCast(b, to: SIMD4<UInt64>.self))
-    return unsafeBitCast(y ^ ((x ^ y) & mask.bits), to: SIMD4<Double>.self)
+private func select(_ mask: LaneMask, _ a: SpectralMeasureBatch.Lanes, _ b: SpectralMeasureBatch.Lanes) -> SpectralMeasureBatch.Lanes {
+    let (x, y) = (unsafeBitCast(a, to: LaneBits.self), unsafeBitCast(b, to: LaneBits.self))
+    return unsafeBitCast(y ^ ((x ^ y) & mask.bits), to: SpectralMeasureBatch.Lanes.self)
 }
 
 /// |x| lane by lane (the sign bit cleared).
 @inline(__always)
-private func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & SIMD4(repeating: ~(1 << 63)), to: SIMD4<Double>.self)
+private func magnitude(_ x: SpectralMeasureBatch.Lanes) -> SpectralMeasureBatch.Lanes {
+    unsafeBitCast(unsafeBitCast(x, to: LaneBits.self) & LaneBits(repeating: ~(1 << 63)), to: SpectralMeasureBatch.Lanes.self)
 }
