@@ -36,6 +36,8 @@ struct SpectralMeasureBatch {
                            q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
         precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
         let n = self.n
+        var qNorm2 = 0.0
+        for i in 0..<n { qNorm2 += q[i] * q[i] }
         return storage.withUnsafeMutableBufferPointer { buffer in
             let a = buffer.baseAddress!
             let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
@@ -44,21 +46,30 @@ struct SpectralMeasureBatch {
                 for j in 0...i { a[i * n + j] = matrices[i * n + j] }
             }
             Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
-            for i in 0..<n {
-                d[i] = a[i * n + i]
-                e[i] = i + 1 < n ? a[(i + 1) * n + i] : .zero
-                z[i] = i == 0 ? Lanes(repeating: 1) : .zero
+            let band: CutBand
+            if let tolerance = relativeTolerance {
+                let (low, high) = Self.largestEigenvalueBounds(a, n: n)
+                band = CutBand(low: tolerance * low * (1 - 1e-6), high: tolerance * high * (1 + 1e-6))
+            } else {
+                band = CutBand(low: Lanes(repeating: absoluteCut!), high: Lanes(repeating: absoluteCut!))
             }
-            LaneQL(d: d, e: e, z: z, masks: masks, n: n).run()
-            return Self.keptMass(values: d, firstComponents: z, n: n, q: q, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+            // Reversed, so that QL (which settles the top of the matrix first) settles the small
+            // eigenvalues — which Householder leaves at the bottom — before the large ones.
+            for i in 0..<n {
+                let o = n - 1 - i
+                d[i] = a[o * n + o]
+                e[i] = o >= 1 ? a[o * n + o - 1] : .zero
+                z[i] = o == 0 ? Lanes(repeating: 1) : .zero
+            }
+            let early = LaneQL(d: d, e: e, z: z, masks: masks, n: n, band: band).run()
+            let full = Self.keptMass(values: d, firstComponents: z, n: n, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+            return qNorm2 * select(early.settled, early.mass, full)
         }
     }
 
-    /// `Σ_{d_j > cut} ‖q‖² z_j²`, summed in the scalar route's order.
+    /// `Σ_{d_j > cut} z_j²` once every eigenvalue has converged.
     private static func keptMass(values d: UnsafeMutablePointer<Lanes>, firstComponents z: UnsafeMutablePointer<Lanes>, n: Int,
-                                 q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
-        var qNorm2 = 0.0
-        for i in 0..<n { qNorm2 += q[i] * q[i] }
+                                 relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
         let cut: Lanes
         if let tolerance = relativeTolerance {
             var top = d[0]
@@ -68,8 +79,27 @@ struct SpectralMeasureBatch {
             cut = Lanes(repeating: absoluteCut!)
         }
         var sum = Lanes.zero
-        for j in 0..<n { sum += select(LaneMask(d[j] .> cut), qNorm2 * z[j] * z[j], .zero) }
+        for j in 0..<n { sum += select(LaneMask(d[j] .> cut), z[j] * z[j], .zero) }
         return sum
+    }
+
+    /// Bounds on λ_max of the tridiagonal in `a` (diagonal and subdiagonal): below, the largest
+    /// diagonal entry; above, Temple's bound `ρ + e₀²/(ρ − b)` around the Rayleigh quotient
+    /// ρ = d₀ of q (b a Gershgorin bound of the rest of the matrix, hence of λ₂), tight when q
+    /// lies mostly along the top eigenvector as FI windows' q does; else Gershgorin's bound.
+    private static func largestEigenvalueBounds(_ a: UnsafeMutablePointer<Lanes>, n: Int) -> (low: Lanes, high: Lanes) {
+        let diagonal = { (i: Int) in a[i * n + i] }
+        let off = { (i: Int) in i >= 0 && i + 1 < n ? magnitude(a[(i + 1) * n + i]) : Lanes.zero }
+        var low = diagonal(0), gershgorin = diagonal(0) + off(0), rest = Lanes(repeating: -.infinity)
+        for i in 1..<max(n, 1) {
+            low = maximum(low, diagonal(i))
+            gershgorin = maximum(gershgorin, diagonal(i) + off(i) + off(i - 1))
+            rest = maximum(rest, diagonal(i) + off(i) + (i >= 2 ? off(i - 1) : .zero))
+        }
+        let rho = diagonal(0), gap = rho - rest
+        let temple = rho + off(0) * off(0) / gap
+        let high = select(LaneMask(gap .> 0) & LaneMask(temple .< gershgorin), temple, gershgorin)
+        return (maximum(low, .zero), maximum(high, .zero))
     }
 
     /// Householder reduction to tridiagonal form with q mapped to e₀, as `SpectralMeasure` does
@@ -139,9 +169,13 @@ private struct LaneQL {
     /// Per index i of a sweep, the lanes that rotate at i.
     let masks: UnsafeMutablePointer<Lanes>
     let n: Int
+    let band: CutBand
 
-    func run() {
-        guard n > 1 else { return }
+    /// Runs until every lane has converged or settled early; returns the settled lanes and
+    /// their kept mass `Σ z²` (the caller sums the rest from the converged eigenvalues).
+    func run() -> (settled: LaneMask, mass: Lanes) {
+        var settled = LaneMask.none, mass = Lanes.zero, undecided = LaneMask.none
+        guard n > 1 else { return (settled, mass) }
         e[n - 1] = .zero
         var norm = Lanes.zero
         for i in 0..<n {
@@ -152,11 +186,21 @@ private struct LaneQL {
         // Indices in Doubles: lane compares then need no 64-bit integer vector compares.
         var l = Lanes.zero, sweeps = Lanes.zero
         let last = Lanes(repeating: Double(n - 1))
+        var first = true
         while true {
             // Each lane skips the indices where it has split (the scalar loop's `m == l`).
             var (top, m) = range(from: l, negligible: negligible)
-            sweeps = select(LaneMask(top .== l), sweeps, .zero)
+            let advanced = ~LaneMask(top .== l)
+            sweeps = select(advanced, .zero, sweeps)
             l = top
+            if first || (advanced & ~settled).any {
+                first = false
+                let check = settle(from: l, undecided: &undecided)
+                let now = check.settled & ~settled
+                mass = select(now, check.mass, mass)
+                settled = settled | now
+                l = select(now, last, l)
+            }
             // A lane out of sweeps moves on to the next index, as the scalar loop does (rare).
             while true {
                 let capped = LaneMask(sweeps .>= 60) & LaneMask(l .< last)
@@ -165,10 +209,34 @@ private struct LaneQL {
                 sweeps = select(capped, .zero, sweeps)
             }
             let active = LaneMask(l .< last)
-            guard active.any else { return }
+            guard active.any else { return (settled, mass) }
             sweeps = select(active, sweeps + 1, sweeps)
             sweep(l: l, m: m, active: active)
         }
+    }
+
+    /// Lanes whose answer no longer depends on the unconverged block [l, n): every eigenvalue
+    /// that has converged (indices below l) lies clear of the cut band, and a Sturm count
+    /// (LDLᵀ of the block minus `band.high`, all pivots positive) puts every eigenvalue of the
+    /// block above it. Their kept mass is the converged eigenvalues' above the band plus the
+    /// block's whole weight. A converged eigenvalue inside the band makes its lane undecided:
+    /// it runs to the end and is judged against the exact cut.
+    @inline(__always)
+    private func settle(from l: Lanes, undecided: inout LaneMask) -> (settled: LaneMask, mass: Lanes) {
+        var mass = Lanes.zero, above = ~LaneMask.none, pivot = Lanes(repeating: 1)
+        for i in 0..<n {
+            let index = Lanes(repeating: Double(i))
+            let converged = LaneMask(index .< l)
+            let inBand = LaneMask(d[i] .> band.low) & LaneMask(d[i] .<= band.high)
+            undecided = undecided | (converged & inBand)
+            let weight = z[i] * z[i]
+            mass += select(converged & ~LaneMask(d[i] .> band.high), .zero, weight)
+            let coupling = i > 0 ? select(LaneMask(index .> l), e[i - 1] * e[i - 1] / pivot, .zero) : .zero
+            let next = d[i] - band.high - coupling
+            above = above & (converged | LaneMask(next .> 0))
+            pivot = select(converged, pivot, next)
+        }
+        return (above & ~undecided, mass)
     }
 
     /// Per lane, the first index l' ≥ l with a non-negligible e_l' (n − 1 when there is none:
@@ -281,6 +349,19 @@ private struct LaneMask {
 private func select(_ mask: LaneMask, _ a: SpectralMeasureBatch.Lanes, _ b: SpectralMeasureBatch.Lanes) -> SpectralMeasureBatch.Lanes {
     let (x, y) = (unsafeBitCast(a, to: LaneBits.self), unsafeBitCast(b, to: LaneBits.self))
     return unsafeBitCast(y ^ ((x ^ y) & mask.bits), to: SpectralMeasureBatch.Lanes.self)
+}
+
+/// The lanes' larger values (NaN-free inputs).
+@inline(__always)
+private func maximum(_ a: SpectralMeasureBatch.Lanes, _ b: SpectralMeasureBatch.Lanes) -> SpectralMeasureBatch.Lanes {
+    select(LaneMask(a .>= b), a, b)
+}
+
+/// Where the cut-off may lie, per lane: exactly at one value (an absolute cut-off), or within
+/// tolerance × the bounds of λ_max (widened against rounding).
+private struct CutBand {
+    var low: SpectralMeasureBatch.Lanes
+    var high: SpectralMeasureBatch.Lanes
 }
 
 /// |x| lane by lane (the sign bit cleared).
