@@ -1,14 +1,14 @@
 import XCTest
 @testable import Engine
 
-/// The kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of the spectral measure: four problems in lanes
-/// against the scalar route (the same numbers, lane by lane), and both against LAPACK's
-/// eigendecomposition where the answer is well conditioned.
+/// The kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of the spectral measure: four problems in lanes, each
+/// lane's numbers independent of its neighbours, and against LAPACK's eigendecomposition where
+/// the answer is well conditioned.
 final class SpectralMeasureTests: XCTestCase {
     /// Eigenvalues relative to λ_max of a typical window matrix: several lie near the 1e-9 cut.
     private let typical = [1, 2e-4, 4e-5, 5e-6, 1.8e-8, 1.2e-8, 2e-9, 4e-10, 1e-11]
 
-    func testLanesGiveTheScalarNumbersOnEveryKindOfMatrix() {
+    func testEachLaneGivesItsMatrixNumbersWhateverItsNeighbours() {
         var generator = SeededGenerator(seed: 11)
         for n in [1, 2, 3, 5, 8, 9, 12, 20] {
             for round in 0..<3 {
@@ -19,7 +19,7 @@ final class SpectralMeasureTests: XCTestCase {
                 for (relative, absolute) in [(1e-9, nil), (nil, 1e-7)] as [(Double?, Double?)] {
                     let lanes = batch(matrices, q: q, n: n, relative: relative, absolute: absolute)
                     for (lane, a) in matrices.enumerated() {
-                        let expected = scalar(a, q: q, n: n, relative: relative, absolute: absolute)
+                        let expected = solo(a, q: q, n: n, relative: relative, absolute: absolute)
                         XCTAssertEqual(lanes[lane], expected, "n \(n) \(Kind.allCases[kinds[lane]]) lane \(lane)")
                     }
                 }
@@ -65,8 +65,7 @@ final class SpectralMeasureTests: XCTestCase {
     }
 
     /// The typical window spectrum: eigenvalues within a few ×1e-9 of the cut make the kept mass
-    /// sensitive to rounding (~1e-16 · λ_max / gap), so LAPACK agrees only to that; the lanes
-    /// still give the scalar numbers exactly.
+    /// sensitive to rounding (~1e-16 · λ_max / gap), so LAPACK agrees only to that.
     func testTypicalWindowSpectrum() {
         var generator = SeededGenerator(seed: 14)
         let n = typical.count
@@ -74,8 +73,22 @@ final class SpectralMeasureTests: XCTestCase {
         let q = unitVector(n, &generator)
         let lanes = batch(matrices, q: q, n: n, relative: 1e-9, absolute: nil)
         for (lane, a) in matrices.enumerated() {
-            XCTAssertEqual(lanes[lane], scalar(a, q: q, n: n, relative: 1e-9, absolute: nil))
+            XCTAssertEqual(lanes[lane], solo(a, q: q, n: n, relative: 1e-9, absolute: nil))
             XCTAssertEqual(lanes[lane], reference(a, q: q, n: n, relative: 1e-9, absolute: nil), accuracy: 1e-5)
+        }
+    }
+
+    /// q spread over the eigenvectors makes the bracket on λ_max (hence on the cut) wide; an
+    /// eigenvalue 5 % above the cut and one 5 % below it fall inside, so their lanes run to the
+    /// end and are judged against the exact cut. (Each carries ~1/6 of the mass; rounding moves
+    /// ~1e-16 / 1e-9 of it between neighbours, hence the accuracy.)
+    func testEigenvaluesInsideTheCutBracketMeetTheExactCut() {
+        var generator = SeededGenerator(seed: 16)
+        let n = 6
+        for nearCut in [1.05e-9, 0.95e-9] {
+            let matrices = (0..<4).map { _ in symmetric(eigenvalues: [1, 0.5, 0.25, nearCut, 1e-13, 1e-14], &generator) }
+            let q = unitVector(n, &generator)
+            assertAgreement(matrices, q: q, n: n, relative: 1e-9, absolute: nil, accuracy: 1e-6)
         }
     }
 
@@ -91,12 +104,12 @@ final class SpectralMeasureTests: XCTestCase {
         XCTAssertEqual(lanes[2], 0)
         XCTAssertEqual(lanes[3], 1, accuracy: 1e-15)
         for (lane, a) in [half, diagonal, zero, full].enumerated() {
-            XCTAssertEqual(lanes[lane], scalar(a, q: [1, 0], n: 2, relative: 1e-9, absolute: nil))
+            XCTAssertEqual(lanes[lane], solo(a, q: [1, 0], n: 2, relative: 1e-9, absolute: nil))
         }
     }
 
-    /// Entries around 1e-165 make f² + g² underflow to 0 in the chase (the scalar loop's early
-    /// exit, taken in every sweep here), next to lanes that converge normally; NaN entries never
+    /// Entries around 1e-165 make f² + g² underflow to 0 in the chase (the sweep's early exit,
+    /// taken in every sweep here), next to lanes that converge normally; NaN entries never
     /// converge and must still end.
     func testUnderflowAndNonFiniteEntries() {
         var generator = SeededGenerator(seed: 15)
@@ -105,11 +118,11 @@ final class SpectralMeasureTests: XCTestCase {
         matrices += (0..<2).map { _ in Kind.graded.matrix(n: n, typical: typical, &generator) }
         let q = unitVector(n, &generator)
         let lanes = batch(matrices, q: q, n: n, relative: 1e-9, absolute: nil)
-        for (lane, a) in matrices.enumerated() { XCTAssertEqual(lanes[lane], scalar(a, q: q, n: n, relative: 1e-9, absolute: nil)) }
+        for (lane, a) in matrices.enumerated() { XCTAssertEqual(lanes[lane], solo(a, q: q, n: n, relative: 1e-9, absolute: nil)) }
         matrices[1] = [Double](repeating: .nan, count: n * n)
         let mixed = batch(matrices, q: q, n: n, relative: nil, absolute: 1e-170)
-        XCTAssertTrue(mixed[1].isNaN || mixed[1] == scalar(matrices[1], q: q, n: n, relative: nil, absolute: 1e-170))
-        for lane in [0, 2, 3] { XCTAssertEqual(mixed[lane], scalar(matrices[lane], q: q, n: n, relative: nil, absolute: 1e-170)) }
+        XCTAssertTrue(mixed[1].isNaN || mixed[1] == solo(matrices[1], q: q, n: n, relative: nil, absolute: 1e-170))
+        for lane in [0, 2, 3] { XCTAssertEqual(mixed[lane], solo(matrices[lane], q: q, n: n, relative: nil, absolute: 1e-170)) }
     }
 
     // MARK: - Matrices
@@ -150,10 +163,10 @@ final class SpectralMeasureTests: XCTestCase {
 
     /// The batch route on these matrices (repeated to fill the batch's lanes).
     private func batch(_ matrices: [[Double]], q: [Double], n: Int, relative: Double?, absolute: Double?) -> [Double] {
-        var measure = SpectralMeasureBatch(n: n)
-        let width = SpectralMeasureBatch.width
+        var measure = SpectralMeasure(n: n)
+        let width = SpectralMeasure.width
         let interleaved = (0..<(n * n)).map { k in
-            SpectralMeasureBatch.Lanes((0..<width).map { matrices[$0 % matrices.count][k] })
+            SpectralMeasure.Lanes((0..<width).map { matrices[$0 % matrices.count][k] })
         }
         let result = interleaved.withUnsafeBufferPointer { a in
             q.withUnsafeBufferPointer {
@@ -163,11 +176,9 @@ final class SpectralMeasureTests: XCTestCase {
         return (0..<matrices.count).map { result[$0] }
     }
 
-    private func scalar(_ a: [Double], q: [Double], n: Int, relative: Double?, absolute: Double?) -> Double {
-        var measure = SpectralMeasure(n: n)
-        return a.withUnsafeBufferPointer { a in
-            q.withUnsafeBufferPointer { measure.keptMass(matrix: a.baseAddress!, q: $0.baseAddress!, relativeTolerance: relative, absoluteCut: absolute) }
-        }
+    /// The matrix alone: in every lane.
+    private func solo(_ a: [Double], q: [Double], n: Int, relative: Double?, absolute: Double?) -> Double {
+        batch([a], q: q, n: n, relative: relative, absolute: absolute)[0]
     }
 
     /// The definition, through LAPACK's eigenvectors.
@@ -187,7 +198,7 @@ final class SpectralMeasureTests: XCTestCase {
                                  file: StaticString = #filePath, line: UInt = #line) {
         let lanes = batch(matrices, q: q, n: n, relative: relative, absolute: absolute)
         for (lane, a) in matrices.enumerated() {
-            XCTAssertEqual(lanes[lane], scalar(a, q: q, n: n, relative: relative, absolute: absolute), "n \(n) lane \(lane)", file: file, line: line)
+            XCTAssertEqual(lanes[lane], solo(a, q: q, n: n, relative: relative, absolute: absolute), "n \(n) lane \(lane)", file: file, line: line)
             XCTAssertEqual(lanes[lane], reference(a, q: q, n: n, relative: relative, absolute: absolute), accuracy: accuracy,
                            "n \(n) lane \(lane)", file: file, line: line)
         }

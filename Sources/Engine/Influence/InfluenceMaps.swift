@@ -162,9 +162,15 @@ struct PrefixGrams {
     /// The packed upper triangle of a window's Gram matrix, summed over `channels`, into `out`.
     func window(channels: Range<Int>, rows: Range<Int>, cols: Range<Int>, into out: UnsafeMutablePointer<Double>) {
         let t = triangle, stride = width + 1
-        for e in 0..<t { out[e] = 0 }
         let (r0, r1, c0, c1) = (rows.lowerBound, rows.upperBound, cols.lowerBound, cols.upperBound)
         sums.withUnsafeBufferPointer { p in
+            if channels.count == 1 {
+                let base = channels.lowerBound * (height + 1) * stride * t
+                let (a, b, cc, d) = (base + (r1 * stride + c1) * t, base + (r0 * stride + c1) * t, base + (r1 * stride + c0) * t, base + (r0 * stride + c0) * t)
+                for e in 0..<t { out[e] = p[a + e] - p[b + e] - p[cc + e] + p[d + e] }
+                return
+            }
+            for e in 0..<t { out[e] = 0 }
             for c in channels {
                 let base = c * (height + 1) * stride * t
                 let (a, b, cc, d) = (base + (r1 * stride + c1) * t, base + (r0 * stride + c1) * t, base + (r1 * stride + c0) * t, base + (r0 * stride + c0) * t)

@@ -6,8 +6,8 @@
 /// eigen route would sum to. Windows with fewer coordinates than K − 1 use the m × m Gram matrix
 /// `G = J̃_Sᵀ J̃_S` (same non-zero eigenvalues): `FI = scale · ‖L_G⁻¹ J̃_Sᵀ q_y‖²` once
 /// `λ_min(G) ≥ 1/‖L_G⁻¹‖²_F` clears the cut-off. Anything a certificate cannot decide goes to the
-/// spectral measure of q_y, four windows at a time (`SpectralMeasureBatch`, bit for bit the
-/// scalar `SpectralMeasure`), so every value is the eigen route's value; only the time differs.
+/// spectral measure of q_y, four windows at a time (`SpectralMeasure`), so every value is the
+/// eigen route's value; only the time differs.
 ///
 /// Results are written through the destination pointers given with each window; windows queued
 /// for the eigen route are written by the time `finish()` returns.
@@ -18,12 +18,11 @@ final class WindowSolver {
     private let lower: UnsafeMutablePointer<Double>
     private let vector: UnsafeMutablePointer<Double>
     private var work: [Double]
-    private var scalar: SpectralMeasure
-    private var batch: SpectralMeasureBatch
+    private var batch: SpectralMeasure
     /// Up to a batch of r × r matrices waiting for the eigen route, interleaved (lane l of entry
     /// k is the l-th queued window's), and where their FI goes.
-    private let queued: UnsafeMutablePointer<SpectralMeasureBatch.Lanes>
-    private var destinations = [UnsafeMutablePointer<Double>?](repeating: nil, count: SpectralMeasureBatch.width)
+    private let queued: UnsafeMutablePointer<SpectralMeasure.Lanes>
+    private var destinations = [UnsafeMutablePointer<Double>?](repeating: nil, count: SpectralMeasure.width)
     private var queuedCount = 0
     /// How many windows needed the eigen route (for tests and benchmarks).
     private(set) var eigenWindows = 0
@@ -39,8 +38,7 @@ final class WindowSolver {
         vector = .allocate(capacity: r)
         queued = .allocate(capacity: r * r)
         work = [Double](repeating: 0, count: r)
-        scalar = SpectralMeasure(n: r)
-        batch = SpectralMeasureBatch(n: r)
+        batch = SpectralMeasure(n: r)
     }
 
     deinit {
@@ -52,15 +50,29 @@ final class WindowSolver {
 
     /// FI of a window whose C' is given as its packed upper triangle (row by row, `r(r+1)/2`).
     func solve(packedGram packed: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>) {
+        let saturated = attemptCertificate {
+            var e = 0
+            for i in 0..<r {
+                for j in i..<r {
+                    matrix[i * r + j] = packed[e]
+                    matrix[j * r + i] = packed[e]
+                    e += 1
+                }
+            }
+            return certifiedAboveCut(matrix)
+        }
+        if saturated {
+            destination.pointee = frame.saturated
+            return
+        }
         var e = 0
         for i in 0..<r {
             for j in i..<r {
-                matrix[i * r + j] = packed[e]
-                matrix[j * r + i] = packed[e]
+                queued[j * r + i][queuedCount] = packed[e]
                 e += 1
             }
         }
-        solveFull(into: destination)
+        enqueued(destination)
     }
 
     /// FI of a window of `columns` (indices into the transformed Jacobian J̃, (K−1) × `stride`).
@@ -83,40 +95,41 @@ final class WindowSolver {
         solveFull(into: destination)
     }
 
-    /// Runs the windows still queued for the eigen route.
+    /// Runs the windows still queued for the eigen route (the free lanes repeat the first).
     func finish() {
-        for slot in 0..<queuedCount {
-            for i in 0..<r {
-                for j in 0...i { (matrix[i * r + j], matrix[j * r + i]) = (queued[i * r + j][slot], queued[i * r + j][slot]) }
-            }
-            let value = frame.labelDirection.withUnsafeBufferPointer {
-                scalar.keptMass(matrix: matrix, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
-            }
-            destinations[slot]!.pointee = frame.scale * value
+        guard queuedCount > 0 else { return }
+        let count = queuedCount
+        for slot in count..<SpectralMeasure.width {
+            for k in 0..<(r * r) { queued[k][slot] = queued[k][0] }
+            destinations[slot] = nil
         }
-        queuedCount = 0
+        runQueue(count: count)
     }
 
     /// The certified saturated value, or the window queued for the eigen route.
     private func solveFull(into destination: UnsafeMutablePointer<Double>) {
-        if certifiedAboveCut(matrix) {
+        if attemptCertificate({ certifiedAboveCut(matrix) }) {
             destination.pointee = frame.saturated
             return
         }
-        eigenWindows += 1
         for i in 0..<r {
             for j in 0...i { queued[i * r + j][queuedCount] = matrix[i * r + j] }
         }
-        destinations[queuedCount] = destination
-        queuedCount += 1
-        if queuedCount == SpectralMeasureBatch.width { runQueue() }
+        enqueued(destination)
     }
 
-    private func runQueue() {
+    private func enqueued(_ destination: UnsafeMutablePointer<Double>) {
+        eigenWindows += 1
+        destinations[queuedCount] = destination
+        queuedCount += 1
+        if queuedCount == SpectralMeasure.width { runQueue(count: queuedCount) }
+    }
+
+    private func runQueue(count: Int) {
         let kept = frame.labelDirection.withUnsafeBufferPointer {
             batch.keptMass(interleaved: queued, q: $0.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
         }
-        for slot in 0..<SpectralMeasureBatch.width { destinations[slot]!.pointee = frame.scale * kept[slot] }
+        for slot in 0..<count { destinations[slot]!.pointee = frame.scale * kept[slot] }
         queuedCount = 0
     }
 
@@ -144,7 +157,7 @@ final class WindowSolver {
         let n = r
         let trace = trace(a, n: n)
         let shift = 2 * cutBound(trace: trace)
-        guard trace > 0, shift > 1e-12 * trace, attemptCertificate() else { return false }
+        guard trace > 0, shift > 1e-12 * trace else { return false }
         for j in 0..<n {
             var d = a[j * n + j] - shift
             for t in 0..<j { d -= lower[j * n + t] * lower[j * n + t] }
@@ -157,7 +170,6 @@ final class WindowSolver {
                 lower[i * n + j] = v / s
             }
         }
-        failedInARow = 0
         return true
     }
 
@@ -177,7 +189,7 @@ final class WindowSolver {
                 matrix[c * m + a] = s
             }
         }
-        guard certifiedFullRank(matrix, n: m) else { return nil }
+        guard attemptCertificate({ certifiedFullRank(matrix, n: m) }) else { return nil }
         // z = L⁻¹ b by forward substitution; FI = scale · ‖z‖².
         var sum = 0.0
         for i in 0..<m {
@@ -196,16 +208,25 @@ final class WindowSolver {
         return t
     }
 
-    private func attemptCertificate() -> Bool {
-        defer { failedInARow += 1 }
-        return failedInARow < 32 || failedInARow % 16 == 0
+    /// Runs a certificate unless they have failed many times in a row (then only now and then).
+    private func attemptCertificate(_ certificate: () -> Bool) -> Bool {
+        guard failedInARow < 32 || failedInARow % 16 == 0 else {
+            failedInARow += 1
+            return false
+        }
+        if certificate() {
+            failedInARow = 0
+            return true
+        }
+        failedInARow += 1
+        return false
     }
 
     /// True, with the Cholesky factor of the n × n matrix `a` in `lower`, when its smallest
     /// eigenvalue provably clears the cut-off: `λ_min ≥ 1/‖L⁻¹‖²_F > 2σ`.
     private func certifiedFullRank(_ a: UnsafeMutablePointer<Double>, n: Int) -> Bool {
         let trace = trace(a, n: n)
-        guard trace > 0, attemptCertificate() else { return false }
+        guard trace > 0 else { return false }
         for j in 0..<n {
             var d = a[j * n + j]
             for t in 0..<j { d -= lower[j * n + t] * lower[j * n + t] }
@@ -230,8 +251,6 @@ final class WindowSolver {
                 frobenius += v * v
             }
         }
-        guard 1 / frobenius > 2 * cutBound(trace: trace) else { return false }
-        failedInARow = 0
-        return true
+        return 1 / frobenius > 2 * cutBound(trace: trace)
     }
 }

@@ -1,173 +1,379 @@
-/// The spectral measure of a vector q under a small symmetric matrix A: the eigenvalues λ_j of A
-/// and the weights `(w_jᵀ q)²` of q on their unit eigenvectors — all an FI window needs, at a
-/// fraction of the cost of a full eigendecomposition.
+/// The spectral measure of a vector q under small symmetric matrices, reduced to what an FI
+/// window needs: the kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` (w_j the unit eigenvectors) — for four
+/// matrices at once, one per lane of `SIMD4<Double>`.
 ///
-/// Householder reflections reduce A to a tridiagonal T = Zᵀ A Z with `Z e₀ = q/‖q‖` (the first
-/// reflection maps q to e₀, the others leave e₀ alone), so `(w_jᵀ q)² = ‖q‖² s_j[0]²` for T's
-/// eigenvectors s_j. Implicit QL with Wilkinson shifts then finds T's eigenvalues while
-/// rotating only the first components of its eigenvectors (the Golub–Welsch scheme).
-/// Both steps are orthogonal transformations, backward stable like LAPACK's `dsyevd`.
+/// Householder reflections reduce A to a tridiagonal T = Zᵀ A Z with `Z e₀ = q/‖q‖`, so the
+/// weights are `‖q‖² s_j[0]²` for T's eigenvectors s_j; implicit QL with Wilkinson shifts finds
+/// T's eigenvalues while rotating only those first components (the Golub–Welsch scheme). Both
+/// steps are orthogonal transformations, backward stable like LAPACK's `dsyevd`.
+///
+/// Two things make it cheap. QL is a serial chain of a square root and two divisions per
+/// rotation, so four independent chains in lanes cost little more than one (eight lanes spill
+/// x86-64's sixteen vector registers and gain nothing). And only the eigenvalues near and below
+/// the cut matter: QL runs on the reversed tridiagonal, where the small eigenvalues settle first,
+/// and a lane stops as soon as a Sturm count puts everything still unconverged above the cut —
+/// its whole weight is kept without resolving it (`LaneQL.settle`). The cut itself, tol · λ_max,
+/// is bracketed before λ_max is known (Temple's bound); a lane with an eigenvalue inside that
+/// bracket runs to the end and is judged against the exact cut.
+///
+/// Where the lanes' control flow differs — a reflection a lane does not need, a sub-problem that
+/// has split, an eigenvalue that has converged — a lane's update is masked away instead of
+/// branched around, so each lane's numbers do not depend on the other lanes.
+///
+/// Only the lower triangle of each matrix is read.
 struct SpectralMeasure {
+    typealias Lanes = SIMD4<Double>
+    /// Problems per call.
+    static var width: Int { Lanes.scalarCount }
+
     let n: Int
-    /// Eigenvalues (unordered) and the matching weights, valid after `compute`.
-    private(set) var values: [Double]
-    private(set) var weights: [Double]
-    private var a: [Double]
-    private var v: [Double]
-    private var p: [Double]
-    private var subdiagonal: [Double]
+    /// The matrices (n × n), then the vectors v and p of the reflections, the tridiagonal d and
+    /// e, the first components z of its eigenvectors, and the lane masks of a QL sweep (n each).
+    private var storage: [Lanes]
 
     init(n: Int) {
+        precondition(n >= 1)
         self.n = n
-        values = [Double](repeating: 0, count: n)
-        weights = [Double](repeating: 0, count: n)
-        a = [Double](repeating: 0, count: n * n)
-        v = [Double](repeating: 0, count: n)
-        p = [Double](repeating: 0, count: n)
-        subdiagonal = [Double](repeating: 0, count: n)
+        storage = [Lanes](repeating: .zero, count: n * n + 6 * n)
     }
 
-    /// Decomposes the n × n symmetric `matrix` (row-major) for the vector `q`.
-    mutating func compute(matrix: UnsafePointer<Double>, q: UnsafePointer<Double>) {
+    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of `width` n × n symmetric matrices for the same q,
+    /// interleaved: `matrices[i · n + j]` holds entry (i, j) of every problem, lane l for problem
+    /// l (only j ≤ i is read). Exactly one of `relativeTolerance` (cut = tolerance · max(λ_max, 0)
+    /// per lane) and `absoluteCut` is given.
+    mutating func keptMass(interleaved matrices: UnsafePointer<Lanes>,
+                           q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
+        precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
         let n = self.n
         var qNorm2 = 0.0
         for i in 0..<n { qNorm2 += q[i] * q[i] }
-        a.withUnsafeMutableBufferPointer { a in
-            v.withUnsafeMutableBufferPointer { v in
-                p.withUnsafeMutableBufferPointer { p in
-                    let (a, v, p) = (a.baseAddress!, v.baseAddress!, p.baseAddress!)
-                    for i in 0..<(n * n) { a[i] = matrix[i] }
-                    // Reflect q onto e₀, then tridiagonalise column by column below the diagonal.
-                    for i in 0..<n { v[i] = q[i] }
-                    if Self.reflector(v, count: n) != nil { Self.reflect(a, n: n, from: 0, v: v, p: p) }
-                    for k in 0..<max(0, n - 2) {
-                        let length = n - k - 1
-                        for i in 0..<length { v[i] = a[(k + 1 + i) * n + k] }
-                        if let alpha = Self.reflector(v, count: length) {
-                            Self.reflect(a, n: n, from: k + 1, v: v, p: p)
-                            a[(k + 1) * n + k] = alpha
-                        }
-                    }
-                }
+        return storage.withUnsafeMutableBufferPointer { buffer in
+            let a = buffer.baseAddress!
+            let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
+            let (e, z, masks) = (a + n * n + 3 * n, a + n * n + 4 * n, a + n * n + 5 * n)
+            for i in 0..<n {
+                for j in 0...i { a[i * n + j] = matrices[i * n + j] }
             }
-        }
-        for i in 0..<n {
-            values[i] = a[i * n + i]
-            subdiagonal[i] = i + 1 < n ? a[(i + 1) * n + i] : 0
-            weights[i] = i == 0 ? 1 : 0
-        }
-        values.withUnsafeMutableBufferPointer { d in
-            subdiagonal.withUnsafeMutableBufferPointer { e in
-                weights.withUnsafeMutableBufferPointer { z in
-                    Self.implicitQL(d.baseAddress!, e.baseAddress!, z.baseAddress!, n: n)
-                }
+            Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
+            let band: CutBand
+            if let tolerance = relativeTolerance {
+                let (low, high) = Self.largestEigenvalueBounds(a, n: n)
+                band = CutBand(low: tolerance * low * (1 - 1e-6), high: tolerance * high * (1 + 1e-6))
+            } else {
+                band = CutBand(low: Lanes(repeating: absoluteCut!), high: Lanes(repeating: absoluteCut!))
             }
+            // Reversed, so that QL (which settles the top of the matrix first) settles the small
+            // eigenvalues — which Householder leaves at the bottom — before the large ones.
+            for i in 0..<n {
+                let o = n - 1 - i
+                d[i] = a[o * n + o]
+                e[i] = o >= 1 ? a[o * n + o - 1] : .zero
+                z[i] = o == 0 ? Lanes(repeating: 1) : .zero
+            }
+            let early = LaneQL(d: d, e: e, z: z, masks: masks, n: n, band: band).run()
+            let full = Self.keptMass(values: d, firstComponents: z, n: n, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+            return qNorm2 * select(early.settled, early.mass, full)
         }
-        for i in 0..<n { weights[i] = qNorm2 * weights[i] * weights[i] }
     }
 
-    /// Kept mass `Σ_{λ_j > cut} (w_jᵀ q)²` of the n × n symmetric `matrix` (row-major). Exactly one
-    /// of `relativeTolerance` (cut = tolerance · max(λ_max, 0)) and `absoluteCut` is given.
-    mutating func keptMass(matrix: UnsafePointer<Double>, q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Double {
-        precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
-        compute(matrix: matrix, q: q)
-        let cut = relativeTolerance.map { $0 * max(values.max() ?? 0, 0) } ?? absoluteCut!
-        var sum = 0.0
-        for j in 0..<n where values[j] > cut { sum += weights[j] }
+    /// `Σ_{d_j > cut} z_j²` once every eigenvalue has converged.
+    private static func keptMass(values d: UnsafeMutablePointer<Lanes>, firstComponents z: UnsafeMutablePointer<Lanes>, n: Int,
+                                 relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
+        let cut: Lanes
+        if let tolerance = relativeTolerance {
+            var top = d[0]
+            for i in 1..<n { top = select(LaneMask(d[i] .> top), d[i], top) }
+            cut = tolerance * select(LaneMask(top .<= 0), .zero, top)
+        } else {
+            cut = Lanes(repeating: absoluteCut!)
+        }
+        var sum = Lanes.zero
+        for j in 0..<n { sum += select(LaneMask(d[j] .> cut), z[j] * z[j], .zero) }
         return sum
     }
 
-    /// Overwrites x with the Householder vector v such that H = I − 2vvᵀ/vᵀv maps x to α e₀,
-    /// and returns α; nil when x is already a multiple of e₀ (nothing to do).
-    private static func reflector(_ x: UnsafeMutablePointer<Double>, count: Int) -> Double? {
-        var tail = 0.0
-        for i in 1..<max(count, 1) { tail += x[i] * x[i] }
-        if tail == 0 { return nil }
-        let norm = (x[0] * x[0] + tail).squareRoot()
-        let alpha = x[0] >= 0 ? -norm : norm
-        x[0] -= alpha
-        return alpha
+    /// Bounds on λ_max of the tridiagonal in `a` (diagonal and subdiagonal): below, the largest
+    /// diagonal entry; above, Temple's bound `ρ + e₀²/(ρ − b)` around the Rayleigh quotient
+    /// ρ = d₀ of q (b a Gershgorin bound of the rest of the matrix, hence of λ₂), tight when q
+    /// lies mostly along the top eigenvector as FI windows' q does; else Gershgorin's bound.
+    private static func largestEigenvalueBounds(_ a: UnsafeMutablePointer<Lanes>, n: Int) -> (low: Lanes, high: Lanes) {
+        let diagonal = { (i: Int) in a[i * n + i] }
+        let off = { (i: Int) in i >= 0 && i + 1 < n ? magnitude(a[(i + 1) * n + i]) : Lanes.zero }
+        var low = diagonal(0), gershgorin = diagonal(0) + off(0), rest = Lanes(repeating: -.infinity)
+        for i in 1..<max(n, 1) {
+            low = maximum(low, diagonal(i))
+            gershgorin = maximum(gershgorin, diagonal(i) + off(i) + off(i - 1))
+            rest = maximum(rest, diagonal(i) + off(i) + (i >= 2 ? off(i - 1) : .zero))
+        }
+        let rho = diagonal(0), gap = rho - rest
+        let temple = rho + off(0) * off(0) / gap
+        let high = select(LaneMask(gap .> 0) & LaneMask(temple .< gershgorin), temple, gershgorin)
+        return (maximum(low, .zero), maximum(high, .zero))
     }
 
-    /// The trailing block `from`..<n of A ← H A H for H = I − 2vvᵀ/vᵀv on those indices: the
-    /// symmetric rank-2 update A − v wᵀ − w vᵀ with w = p − (β/2)(vᵀp) v, p = β A v. Entries
-    /// outside the block are the caller's (the column just reduced gets α).
-    private static func reflect(_ a: UnsafeMutablePointer<Double>, n: Int, from s: Int, v: UnsafeMutablePointer<Double>,
-                                p: UnsafeMutablePointer<Double>) {
+    /// Householder reduction to tridiagonal form with q mapped to e₀ (the first reflection maps
+    /// q to e₀, the others leave e₀ alone), on the lower triangle.
+    private static func tridiagonalise(_ a: UnsafeMutablePointer<Lanes>, n: Int, q: UnsafePointer<Double>,
+                                       v: UnsafeMutablePointer<Lanes>, p: UnsafeMutablePointer<Lanes>) {
+        for i in 0..<n { v[i] = Lanes(repeating: q[i]) }
+        let (_, first) = reflector(v, count: n)
+        if first.any { reflect(a, n: n, from: 0, v: v, p: p, where: first) }
+        for k in 0..<max(0, n - 2) {
+            let length = n - k - 1
+            for i in 0..<length { v[i] = a[(k + 1 + i) * n + k] }
+            let (alpha, apply) = reflector(v, count: length)
+            guard apply.any else { continue }
+            reflect(a, n: n, from: k + 1, v: v, p: p, where: apply)
+            a[(k + 1) * n + k] = select(apply, alpha, a[(k + 1) * n + k])
+        }
+    }
+
+    /// The Householder vector of x (in place) and α, per lane; the mask says which lanes have
+    /// anything to reflect (x not already a multiple of e₀).
+    private static func reflector(_ x: UnsafeMutablePointer<Lanes>, count: Int) -> (alpha: Lanes, apply: LaneMask) {
+        var tail = Lanes.zero
+        for i in 1..<max(count, 1) { tail += x[i] * x[i] }
+        let norm = (x[0] * x[0] + tail).squareRoot()
+        let alpha = select(LaneMask(x[0] .>= 0), -norm, norm)
+        x[0] -= alpha
+        return (alpha, LaneMask(tail .!= 0))
+    }
+
+    /// A ← H A H on the trailing block, on the lower triangle: the symmetric rank-2 update
+    /// A − v wᵀ − w vᵀ with w = p − (β/2)(vᵀp) v, p = β A v. Lanes outside `apply` get β = 0,
+    /// which makes p = 0 and the update an exact no-op.
+    private static func reflect(_ a: UnsafeMutablePointer<Lanes>, n: Int, from s: Int, v: UnsafeMutablePointer<Lanes>,
+                                p: UnsafeMutablePointer<Lanes>, where apply: LaneMask) {
         let length = n - s
         let block = a + s * n + s
-        var vv = 0.0
+        var vv = Lanes.zero
         for i in 0..<length { vv += v[i] * v[i] }
-        let beta = 2 / vv
-        var vp = 0.0
+        let beta = select(apply, 2 / vv, .zero)
+        var vp = Lanes.zero
         for i in 0..<length {
-            var sum = 0.0
-            for j in 0..<length { sum += block[i * n + j] * v[j] }
+            var sum = Lanes.zero
+            for j in 0...i { sum += block[i * n + j] * v[j] }
+            for j in (i + 1)..<length { sum += block[j * n + i] * v[j] }
             p[i] = beta * sum
             vp += v[i] * p[i]
         }
         let half = beta * vp / 2
         for i in 0..<length { p[i] -= half * v[i] }
         for i in 0..<length {
-            for j in 0..<length { block[i * n + j] -= v[i] * p[j] + p[i] * v[j] }
+            for j in 0...i { block[i * n + j] -= v[i] * p[j] + p[i] * v[j] }
+        }
+    }
+}
+
+/// Implicit QL in lanes.
+///
+/// Each lane keeps its own top index l, split point m and sweep count, found as a scalar loop
+/// would find them; so a lane whose eigenvalue at l has converged moves on without waiting for
+/// the others. A sweep chases the bulge over the union of the active lanes' ranges [l, m], and a
+/// lane takes the rotations only inside its own range.
+private struct LaneQL {
+    typealias Lanes = SpectralMeasure.Lanes
+    let d: UnsafeMutablePointer<Lanes>, e: UnsafeMutablePointer<Lanes>, z: UnsafeMutablePointer<Lanes>
+    /// Per index i of a sweep, the lanes that rotate at i.
+    let masks: UnsafeMutablePointer<Lanes>
+    let n: Int
+    let band: CutBand
+
+    /// Runs until every lane has converged or settled early; returns the settled lanes and
+    /// their kept mass `Σ z²` (the caller sums the rest from the converged eigenvalues).
+    func run() -> (settled: LaneMask, mass: Lanes) {
+        var settled = LaneMask.none, mass = Lanes.zero, undecided = LaneMask.none
+        guard n > 1 else { return (settled, mass) }
+        e[n - 1] = .zero
+        var norm = Lanes.zero
+        for i in 0..<n {
+            let row = magnitude(d[i]) + magnitude(e[i]) + (i > 0 ? magnitude(e[i - 1]) : .zero)
+            norm = select(LaneMask(row .>= norm), row, norm)
+        }
+        let negligible = Double.ulpOfOne * norm
+        // Indices in Doubles: lane compares then need no 64-bit integer vector compares.
+        var l = Lanes.zero, sweeps = Lanes.zero
+        let last = Lanes(repeating: Double(n - 1))
+        var first = true
+        while true {
+            // Each lane skips the indices where it has split (a scalar loop's `m == l`).
+            var (top, m) = range(from: l, negligible: negligible)
+            let advanced = ~LaneMask(top .== l)
+            sweeps = select(advanced, .zero, sweeps)
+            l = top
+            if first || (advanced & ~settled).any {
+                first = false
+                let check = settle(from: l, undecided: &undecided)
+                let now = check.settled & ~settled
+                mass = select(now, check.mass, mass)
+                settled = settled | now
+                l = select(now, last, l)
+            }
+            // A lane out of sweeps moves on to the next index (never seen; the values stay as accurate as they got).
+            while true {
+                let capped = LaneMask(sweeps .>= 60) & LaneMask(l .< last)
+                guard capped.any else { break }
+                (l, m) = range(from: select(capped, l + 1, l), negligible: negligible)
+                sweeps = select(capped, .zero, sweeps)
+            }
+            let active = LaneMask(l .< last)
+            guard active.any else { return (settled, mass) }
+            sweeps = select(active, sweeps + 1, sweeps)
+            sweep(l: l, m: m, active: active)
         }
     }
 
-    /// Eigenvalues of the symmetric tridiagonal (d, e) by implicit QL with shifts, rotating the
-    /// first components z of the eigenvectors along (d and z overwritten, e destroyed).
-    private static func implicitQL(_ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
-                                   _ z: UnsafeMutablePointer<Double>, n: Int) {
-        guard n > 1 else { return }
-        e[n - 1] = 0
-        // Deflate against the whole matrix's size, not each entry's neighbours: the reduction's
-        // backward error is already ulp · ‖T‖, and graded matrices then need far fewer sweeps.
-        var norm = 0.0
-        for i in 0..<n { norm = max(norm, abs(d[i]) + abs(e[i]) + (i > 0 ? abs(e[i - 1]) : 0)) }
-        let negligible = Double.ulpOfOne * norm
-        for l in 0..<n {
-            var iterations = 0
-            while true {
-                var m = l
-                while m < n - 1 {
-                    if abs(e[m]) <= negligible { break }
-                    m += 1
-                }
-                if m == l { break }
-                iterations += 1
-                if iterations > 60 { break }  // never seen; the values stay as accurate as they got
-                var g = (d[l + 1] - d[l]) / (2 * e[l])
-                var r = abs(g) > 1e150 ? abs(g) : (g * g + 1).squareRoot()
-                g = d[m] - d[l] + e[l] / (g + (g >= 0 ? abs(r) : -abs(r)))
-                var (s, c, shift) = (1.0, 1.0, 0.0)
-                var i = m - 1
-                var underflow = false
-                while i >= l {
-                    let f = s * e[i], b = c * e[i]
-                    r = (f * f + g * g).squareRoot()  // glibc's hypot costs a quarter of a window; these never overflow
-                    e[i + 1] = r
-                    if r == 0 {
-                        d[i + 1] -= shift
-                        e[m] = 0
-                        underflow = true
-                        break
-                    }
-                    s = f / r
-                    c = g / r
-                    g = d[i + 1] - shift
-                    r = (d[i] - g) * s + 2 * c * b
-                    shift = s * r
-                    d[i + 1] = g + shift
-                    g = c * r - b
-                    let zf = z[i + 1]
-                    z[i + 1] = s * z[i] + c * zf
-                    z[i] = c * z[i] - s * zf
-                    i -= 1
-                }
-                if underflow { continue }
-                d[l] -= shift
-                e[l] = g
-                e[m] = 0
+    /// Lanes whose answer no longer depends on the unconverged block [l, n): every eigenvalue
+    /// that has converged (indices below l) lies clear of the cut band, and a Sturm count
+    /// (LDLᵀ of the block minus `band.high`, all pivots positive) puts every eigenvalue of the
+    /// block above it. Their kept mass is the converged eigenvalues' above the band plus the
+    /// block's whole weight. A converged eigenvalue inside the band makes its lane undecided:
+    /// it runs to the end and is judged against the exact cut.
+    @inline(__always)
+    private func settle(from l: Lanes, undecided: inout LaneMask) -> (settled: LaneMask, mass: Lanes) {
+        var mass = Lanes.zero, above = ~LaneMask.none, pivot = Lanes(repeating: 1)
+        for i in 0..<n {
+            let index = Lanes(repeating: Double(i))
+            let converged = LaneMask(index .< l)
+            let inBand = LaneMask(d[i] .> band.low) & LaneMask(d[i] .<= band.high)
+            undecided = undecided | (converged & inBand)
+            let weight = z[i] * z[i]
+            mass += select(converged & ~LaneMask(d[i] .> band.high), .zero, weight)
+            let coupling = i > 0 ? select(LaneMask(index .> l), e[i - 1] * e[i - 1] / pivot, .zero) : .zero
+            let next = d[i] - band.high - coupling
+            above = above & (converged | LaneMask(next .> 0))
+            pivot = select(converged, pivot, next)
+        }
+        return (above & ~undecided, mass)
+    }
+
+    /// Per lane, the first index l' ≥ l with a non-negligible e_l' (n − 1 when there is none:
+    /// the lane is done) and the first index m > l' with a negligible e_m (else n − 1), in one
+    /// pass down the indices without branches.
+    @inline(__always)
+    private func range(from l: Lanes, negligible: Lanes) -> (l: Lanes, m: Lanes) {
+        let none = Lanes(repeating: Double(n - 1))
+        var (top, m, split) = (none, none, none)
+        var i = n - 2
+        while i >= 0 {
+            let index = Lanes(repeating: Double(i))
+            let small = LaneMask(magnitude(e[i]) .<= negligible)
+            let take = ~small & LaneMask(index .>= l)
+            top = select(take, index, top)
+            m = select(take, split, m)
+            split = select(small, index, split)
+            i -= 1
+        }
+        return (top, m)
+    }
+
+    /// One QL sweep with a Wilkinson-type shift on each active lane's [l, m].
+    @inline(__always)
+    private func sweep(l: Lanes, m: Lanes, active: LaneMask) {
+        var (dl, dl1, el, dm) = (Lanes.zero, Lanes.zero, Lanes.zero, Lanes.zero)
+        var (top, bottom) = (0, n)
+        for lane in 0..<Lanes.scalarCount where active[lane] {
+            let (li, mi) = (Int(l[lane]), Int(m[lane]))
+            (dl[lane], dl1[lane], el[lane], dm[lane]) = (d[li][lane], d[li + 1][lane], e[li][lane], d[mi][lane])
+            (top, bottom) = (max(top, mi), min(bottom, li))
+        }
+        for i in bottom..<top {
+            let index = Lanes(repeating: Double(i))
+            masks[i] = (LaneMask(index .< m) & LaneMask(index .>= l) & active).lanes
+        }
+        var g = (dl1 - dl) / (2 * el)
+        let r = magnitude(g)
+        let root = select(LaneMask(r .> 1e150), r, (g * g + 1).squareRoot())
+        g = dm - dl + el / (g + select(LaneMask(g .>= 0), root, -root))
+        var (s, c, shift) = (Lanes(repeating: 1), Lanes(repeating: 1), Lanes.zero)
+        var stopped = LaneMask.none
+        var i = top - 1
+        while i >= bottom {
+            var on = LaneMask(masks[i])
+            let f = s * e[i], b = c * e[i]
+            let r = (f * f + g * g).squareRoot()
+            e[i + 1] = select(on, r, e[i + 1])
+            let underflow = on & LaneMask(r .== 0)
+            if underflow.any {
+                // f² + g² underflowed: these lanes' sweeps end here, without closing (as EISPACK's tql1).
+                d[i + 1] = select(underflow, d[i + 1] - shift, d[i + 1])
+                for lane in 0..<Lanes.scalarCount where underflow[lane] { e[Int(m[lane])][lane] = 0 }
+                for j in bottom..<i { masks[j] = (LaneMask(masks[j]) & ~underflow).lanes }
+                stopped = stopped | underflow
+                on = on & ~underflow
             }
+            let sNew = f / r, cNew = g / r
+            let gNew = d[i + 1] - shift
+            // c · 2b is 2c · b exactly (doubling is exact), one step shorter.
+            let rNew = (d[i] - gNew) * sNew + cNew * (b + b)
+            let shiftNew = sNew * rNew
+            d[i + 1] = select(on, gNew + shiftNew, d[i + 1])
+            let (z0, z1) = (z[i], z[i + 1])
+            z[i + 1] = select(on, sNew * z0 + cNew * z1, z1)
+            z[i] = select(on, cNew * z0 - sNew * z1, z0)
+            g = select(on, cNew * rNew - b, g)
+            s = select(on, sNew, s)
+            c = select(on, cNew, c)
+            shift = select(on, shiftNew, shift)
+            i -= 1
+        }
+        let closing = active & ~stopped
+        for lane in 0..<Lanes.scalarCount where closing[lane] {
+            let (li, mi) = (Int(l[lane]), Int(m[lane]))
+            d[li][lane] -= shift[lane]
+            e[li][lane] = g[lane]
+            e[mi][lane] = 0
         }
     }
+}
+
+/// A lane mask as all-ones / all-zeros bit patterns, combined and applied with plain bitwise
+/// operations (the standard library's mask selects compile to a branch per lane).
+private typealias LaneBits = SIMD4<UInt64>
+
+private struct LaneMask {
+    var bits: LaneBits
+
+    static var none: LaneMask { LaneMask(bits: .zero) }
+
+    @inline(__always) init(bits: LaneBits) { self.bits = bits }
+    @inline(__always) init(_ mask: SIMDMask<SIMD4<Int64>>) { bits = unsafeBitCast(mask, to: LaneBits.self) }
+    /// The bit patterns kept in a `SpectralMeasure.Lanes` buffer.
+    @inline(__always) init(_ lanes: SpectralMeasure.Lanes) { bits = unsafeBitCast(lanes, to: LaneBits.self) }
+
+    @inline(__always) var lanes: SpectralMeasure.Lanes { unsafeBitCast(bits, to: SpectralMeasure.Lanes.self) }
+    @inline(__always) var any: Bool {
+        (bits[0] | bits[1] | bits[2] | bits[3]) != 0
+    }
+    @inline(__always) subscript(lane: Int) -> Bool { bits[lane] != 0 }
+
+    @inline(__always) static func & (a: LaneMask, b: LaneMask) -> LaneMask { LaneMask(bits: a.bits & b.bits) }
+    @inline(__always) static func | (a: LaneMask, b: LaneMask) -> LaneMask { LaneMask(bits: a.bits | b.bits) }
+    @inline(__always) static prefix func ~ (a: LaneMask) -> LaneMask { LaneMask(bits: ~a.bits) }
+}
+
+/// `mask ? a : b` lane by lane.
+@inline(__always)
+private func select(_ mask: LaneMask, _ a: SpectralMeasure.Lanes, _ b: SpectralMeasure.Lanes) -> SpectralMeasure.Lanes {
+    let (x, y) = (unsafeBitCast(a, to: LaneBits.self), unsafeBitCast(b, to: LaneBits.self))
+    return unsafeBitCast(y ^ ((x ^ y) & mask.bits), to: SpectralMeasure.Lanes.self)
+}
+
+/// The lanes' larger values (NaN-free inputs).
+@inline(__always)
+private func maximum(_ a: SpectralMeasure.Lanes, _ b: SpectralMeasure.Lanes) -> SpectralMeasure.Lanes {
+    select(LaneMask(a .>= b), a, b)
+}
+
+/// Where the cut-off may lie, per lane: exactly at one value (an absolute cut-off), or within
+/// tolerance × the bounds of λ_max (widened against rounding).
+private struct CutBand {
+    var low: SpectralMeasure.Lanes
+    var high: SpectralMeasure.Lanes
+}
+
+/// |x| lane by lane (the sign bit cleared).
+@inline(__always)
+private func magnitude(_ x: SpectralMeasure.Lanes) -> SpectralMeasure.Lanes {
+    unsafeBitCast(unsafeBitCast(x, to: LaneBits.self) & LaneBits(repeating: ~(1 << 63)), to: SpectralMeasure.Lanes.self)
 }
