@@ -145,22 +145,36 @@ struct SpectralMeasure {
     private static func reflect(_ a: UnsafeMutablePointer<Lanes>, n: Int, from s: Int, v: UnsafeMutablePointer<Lanes>,
                                 p: UnsafeMutablePointer<Lanes>, where apply: LaneMask) {
         let length = n - s
-        let block = a + s * n + s
+        let block = a + (s * n + s)
         var vv = Lanes.zero
         for i in 0..<length { vv += v[i] * v[i] }
         let beta = select(apply, 2 / vv, .zero)
+        // p = A v in one pass over the lower triangle, row by row (contiguous entries).
+        for i in 0..<length { p[i] = .zero }
+        var row = block
+        for i in 0..<length {
+            let vi = v[i]
+            var sum = row[i] * vi
+            for j in 0..<i {
+                let entry = row[j]
+                sum += entry * v[j]
+                p[j] += entry * vi
+            }
+            p[i] += sum
+            row += n
+        }
         var vp = Lanes.zero
         for i in 0..<length {
-            var sum = Lanes.zero
-            for j in 0...i { sum += block[i * n + j] * v[j] }
-            for j in (i + 1)..<length { sum += block[j * n + i] * v[j] }
-            p[i] = beta * sum
+            p[i] *= beta
             vp += v[i] * p[i]
         }
         let half = beta * vp / 2
         for i in 0..<length { p[i] -= half * v[i] }
+        row = block
         for i in 0..<length {
-            for j in 0...i { block[i * n + j] -= v[i] * p[j] + p[i] * v[j] }
+            let (vi, pi) = (v[i], p[i])
+            for j in 0...i { row[j] -= vi * p[j] + pi * v[j] }
+            row += n
         }
     }
 }
