@@ -11,8 +11,8 @@ struct MapsBench: ParsableCommand {
             window_seconds_per_image (every window of every scale from the Jacobian: prefix sums and \
             K×K work), window_to_jacobian (target ≤ 0.10), brute_force_seconds_per_image (one SVD \
             of each window's K×m Jacobian, measured in the same run on --brute-force-images images), \
-            speedup_vs_brute_force (target ≥ 50) and the fraction of windows that needed an \
-            eigenproblem. Single thread.
+            speedup_vs_brute_force (target ≥ 50) and the largest deviation from the brute force \
+            (relative to each map's maximum). Single thread.
             """)
 
     @Option(help: "Images to time.") var images: Int = 4
