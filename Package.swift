@@ -11,11 +11,14 @@ let package = Package(
     products: [
         .executable(name: "seismo", targets: ["seismo"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Coordinator", targets: ["Coordinator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // BLAS/LAPACK from the system (Debian: libopenblas-dev), behind one small Swift interface.
@@ -31,12 +34,24 @@ let package = Package(
         // readers, model zoo, pictures. SHA-256 names the artifacts analyses read.
         .target(name: "Engine", dependencies: ["Protocol", "ONNX", "CBLAS", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: numericFlags),
+        // The coordinator's side of the cluster: PostgreSQL store and migrations, jobs, shard leases.
+        // Analyses stay in Engine; nothing about one lives here.
+        .target(name: "Coordinator", dependencies: [
+            "Protocol", "Engine",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "seismo",
             dependencies: ["Engine", "Protocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: numericFlags),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX", "Protocol"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
+        .testTarget(name: "CoordinatorTests", dependencies: [
+            "Coordinator", "Protocol",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing Seismo needs on a fresh Debian machine with Swift:
-# OpenBLAS (BLAS + LAPACK), zlib, real Fashion-MNIST for the end-to-end checks, and the
+# OpenBLAS (BLAS + LAPACK), zlib, PostgreSQL (the coordinator tests start their own server),
+# real Fashion-MNIST for the end-to-end checks, and the
 # Python oracle packages (onnxruntime, onnx) that check models Seismo writes.
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist)
+packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A shard leased to a worker: the lease id fences every later report about it.
+public struct Lease: Sendable, Hashable {
+    public var shard: Int64
+    public var job: UUID
+    public var lease: UUID
+    public var attempt: Int
+    public var index: Int
+    public var kind: String
+    public var spec: String
+}
+
+/// Shard leasing in PostgreSQL (the pattern of River, Oban and pg-boss, plus fencing):
+///
+/// - `claim` takes up to `slots` available shards with `FOR UPDATE SKIP LOCKED`, highest priority
+///   first, then oldest job; each gets a fresh lease id and an expiry.
+/// - `heartbeat` extends the leases a worker still holds and names the ones it lost.
+/// - `complete` flips a shard to done only while its lease is current, and stores its result in
+///   the same transaction (`ON CONFLICT DO NOTHING`): a late or duplicate report changes nothing.
+/// - `fail` records a shard's error and requeues it with backoff, or fails it (and its job)
+///   after `max_attempts`; `rescue` does the same for leases that expired.
+///
+/// A shard is executed at least once; its result is accepted exactly once.
+public struct LeaseStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    public var backoff: Backoff
+
+    public init(client: PostgresClient, logger: Logger, backoff: Backoff = Backoff()) {
+        self.client = client
+        self.logger = logger
+        self.backoff = backoff
+    }
+
+    public func claim(worker: String, slots: Int, ttl seconds: Double) async throws -> [Lease] {
+        guard slots > 0 else { return [] }
+        let rows = try await client.query("""
+            WITH candidates AS (
+                SELECT id FROM shards
+                WHERE state = 'available' AND run_at <= clock_timestamp()
+                ORDER BY priority DESC, job_created, id
+                LIMIT \(slots)
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE shards s
+                SET state = 'leased', attempt = s.attempt + 1, worker = \(worker), lease = gen_random_uuid(),
+                    lease_expires = clock_timestamp() + make_interval(secs => \(seconds))
+                FROM candidates c WHERE s.id = c.id
+                RETURNING s.id, s.job_id, s.lease, s.attempt, s.index, s.spec, s.priority, s.job_created
+            ), started AS (
+                UPDATE jobs SET state = 'running', updated_at = clock_timestamp()
+                WHERE state = 'pending' AND id IN (SELECT job_id FROM claimed)
+            )
+            SELECT c.id, c.job_id, c.lease, c.attempt, c.index, j.kind, c.spec::text
+            FROM claimed c JOIN jobs j ON j.id = c.job_id
+            ORDER BY c.priority DESC, c.job_created, c.id
+            """, logger: logger)
+        var leases: [Lease] = []
+        for try await (shard, job, lease, attempt, index, kind, spec) in rows.decode((Int64, UUID, UUID, Int, Int, String, String).self) {
+            leases.append(Lease(shard: shard, job: job, lease: lease, attempt: attempt, index: index, kind: kind, spec: spec))
+        }
+        return leases
+    }
+
+    /// Extends the worker's current leases by `ttl`; returns the shards among `held` whose lease
+    /// is no longer the worker's (expired and re-leased, cancelled, or never valid).
+    public func heartbeat(worker: String, held: [(shard: Int64, lease: UUID)], ttl seconds: Double) async throws -> [Int64] {
+        guard !held.isEmpty else { return [] }
+        let rows = try await client.query("""
+            UPDATE shards s SET lease_expires = clock_timestamp() + make_interval(secs => \(seconds))
+            FROM unnest(\(held.map(\.shard))::bigint[], \(held.map(\.lease))::uuid[]) AS h(id, lease)
+            WHERE s.id = h.id AND s.lease = h.lease AND s.state = 'leased' AND s.worker = \(worker)
+            RETURNING s.id
+            """, logger: logger)
+        var kept = Set<Int64>()
+        for try await id in rows.decode(Int64.self) { kept.insert(id) }
+        return held.map(\.shard).filter { !kept.contains($0) }
+    }
+
+    /// Accepts a shard's result if `lease` is its current lease; false (HTTP 409) otherwise.
+    public func complete(shard: Int64, lease: UUID, result: String) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE shards SET state = 'done', lease_expires = NULL
+                WHERE id = \(shard) AND lease = \(lease) AND state = 'leased'
+                RETURNING job_id
+                """, logger: logger)
+            var job: UUID?
+            for try await id in rows.decode(UUID.self) { job = id }
+            guard let job else { return false }
+            try await connection.query("""
+                INSERT INTO results (shard_id, job_id, body) VALUES (\(shard), \(job), \(result)::jsonb)
+                ON CONFLICT (shard_id) DO NOTHING
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE jobs SET shards_done = shards_done + 1, updated_at = clock_timestamp(),
+                    state = CASE WHEN shards_done + 1 + shards_failed = shards_total AND state = 'running'
+                                 THEN 'aggregating' ELSE state END
+                WHERE id = \(job)
+                """, logger: logger)
+            return true
+        }
+    }
+
+    /// Records that the leased shard threw `error`: requeued after a backoff, or failed (with its
+    /// job) once it has used its attempts. False when the lease is not current.
+    public func fail(shard: Int64, lease: UUID, error: String) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE shards SET errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'worker', worker, 'error', \(error)::text, 'at', clock_timestamp())),
+                    \(unescaped: requeue)
+                WHERE id = \(shard) AND lease = \(lease) AND state = 'leased'
+                RETURNING job_id, state
+                """, logger: logger)
+            var outcome: (UUID, String)?
+            for try await row in rows.decode((UUID, String).self) { outcome = row }
+            guard let (job, state) = outcome else { return false }
+            if state == "failed" { try await failJob(job, error: error, on: connection) }
+            return true
+        }
+    }
+
+    /// Requeues (or fails) every shard whose lease expired; returns how many of each.
+    public func rescue() async throws -> (requeued: Int, failed: Int) {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                WITH expired AS (
+                    SELECT id FROM shards
+                    WHERE state = 'leased' AND lease_expires < clock_timestamp()
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE shards s SET errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'worker', worker,
+                        'error', 'lease expired on worker ' || coalesce(worker, '?'), 'at', clock_timestamp())),
+                    \(unescaped: requeue)
+                FROM expired WHERE s.id = expired.id
+                RETURNING s.job_id, s.state
+                """, logger: logger)
+            var requeued = 0
+            var failedJobs = Set<UUID>()
+            for try await (job, state) in rows.decode((UUID, String).self) {
+                if state == "failed" { failedJobs.insert(job) } else { requeued += 1 }
+            }
+            for job in failedJobs {
+                try await failJob(job, error: "a shard's lease expired on every attempt", on: connection)
+            }
+            return (requeued, failedJobs.count)
+        }
+    }
+
+    /// The SET assignments that requeue a shard with backoff, or fail it once `attempt` reaches
+    /// `max_attempts` (the attempt's error is appended by the caller).
+    private var requeue: String {
+        """
+        state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'available' END,
+            run_at = clock_timestamp() + make_interval(secs =>
+                least(\(backoff.cap)::float8, \(backoff.base)::float8 * power(2, least(attempt - 1, 30))) * (0.5 + random() / 2)),
+            worker = NULL, lease_expires = NULL
+        """
+    }
+
+    /// A shard used its attempts: the job fails with that error, its other shards stop.
+    private func failJob(_ job: UUID, error: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE jobs SET state = 'failed', error = \(error), shards_failed = shards_failed + 1,
+                finished_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE id = \(job) AND state IN ('pending', 'running', 'aggregating')
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE shards SET state = 'cancelled', lease_expires = NULL WHERE job_id = \(job) AND state IN ('available', 'leased')
+            """, logger: logger)
+    }
+}
