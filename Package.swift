@@ -40,6 +40,7 @@ let package = Package(
             "Protocol", "Engine",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(
             name: "seismo",
@@ -51,6 +52,7 @@ let package = Package(
             "Coordinator", "Protocol",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -6,9 +6,10 @@ final class MigrationTests: XCTestCase {
     /// Coordinators starting together against one database apply each step exactly once.
     func testConcurrentMigratorsApplyEachStepOnce() async throws {
         try await TestDatabase.withFreshDatabase { client, url in
-            // The fresh database is already migrated once; drop the record and the tables to
-            // start over, then race four migrators, each with a client of its own.
-            try await client.query("DROP TABLE results, shards, jobs, schema_migrations", logger: TestDatabase.logger)
+            // The fresh database is already migrated once; drop everything to start over, then
+            // race four migrators, each with a client of its own.
+            try await client.query("DROP SCHEMA public CASCADE", logger: TestDatabase.logger)
+            try await client.query("CREATE SCHEMA public", logger: TestDatabase.logger)
             let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<4 {
                     group.addTask { try await TestDatabase.withClient(url) { try await Migrations.run(on: $0, logger: TestDatabase.logger) } }

@@ -77,6 +77,35 @@ public enum Migrations {
                 CREATE INDEX results_by_job ON results (job_id, shard_id)
             """,
         ]),
+        Step(version: 2, statements: [
+            """
+                CREATE TABLE tokens (
+                    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                    hash bytea NOT NULL UNIQUE,
+                    role text NOT NULL CHECK (role IN ('admin', 'submit', 'read', 'worker')),
+                    name text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    revoked_at timestamptz
+                )
+            """,
+            """
+                CREATE TABLE artifacts (
+                    sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+                    name text NOT NULL,
+                    bytes bigint NOT NULL CHECK (bytes >= 0),
+                    chunks int NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+            """,
+            """
+                CREATE TABLE artifact_chunks (
+                    sha256 text NOT NULL REFERENCES artifacts (sha256) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                    index int NOT NULL,
+                    data bytea NOT NULL,
+                    PRIMARY KEY (sha256, index)
+                )
+            """,
+        ]),
     ]
 
     /// Applies the steps this database has not seen; returns the versions applied.
