@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // BLAS/LAPACK from the system (Debian: libopenblas-dev), behind one small Swift interface.
@@ -45,10 +46,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(
             name: "seismo",
-            dependencies: ["Engine", "Protocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Engine", "Protocol", "Coordinator",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: numericFlags),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX", "Protocol"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),

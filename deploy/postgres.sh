@@ -31,7 +31,11 @@ url() { echo "postgres://seismo@127.0.0.1:$(cat "$dir/port")/seismo"; }
 
 case $command in
   start)
-    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres "$dir"
+      runuser -u postgres -- test -w "$dir" \
+        || { echo "$dir: the postgres user cannot reach it (a parent directory is private?); choose a directory under one it can traverse" >&2; exit 1; }
+    fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$dir/data" -U seismo --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }

@@ -9,6 +9,7 @@ bash scripts/install-dependencies.sh
 echo "== release build and end-to-end checks" >&2
 swift build -c release --product seismo
 bash scripts/check-end-to-end.sh "$(swift build -c release --show-bin-path)/seismo"
+bash scripts/check-coordinator.sh "$(swift build -c release --show-bin-path)/seismo"
 
 echo "== unit and golden tests" >&2
 swift build --build-tests

@@ -27,7 +27,7 @@ struct Seismo: AsyncParsableCommand {
         version: SeismoVersion.string,
         subcommands: [
             InspectCommand.self, PredictCommand.self, JacobianCommand.self, TrainCommand.self,
-            ModelCommand.self, AnalyzeCommand.self, BenchCommand.self,
+            ModelCommand.self, AnalyzeCommand.self, BenchCommand.self, CoordinatorCommand.self,
         ])
 }
 
