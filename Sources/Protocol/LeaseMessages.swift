@@ -68,8 +68,8 @@ public struct FailRequest: Codable, Equatable, Sendable {
     public init(lease: UUID, error: String) { (self.lease, self.error) = (lease, error) }
 }
 
-/// `GET /v1/jobs/{id}`.
-public struct JobStatusResponse: Codable, Equatable, Sendable {
+/// A job's state and progress (`GET /v1/jobs/{id}`).
+public struct JobStatus: Codable, Equatable, Sendable {
     public var id: UUID
     public var kind: String
     public var state: String

@@ -104,7 +104,7 @@ final class APITests: XCTestCase {
                                                 body: try self.json(FailRequest(lease: second.lease, error: "division by zero")))
             XCTAssertEqual(failed.status, .ok)
 
-            let status = try self.decode(JobStatusResponse.self, try await http.execute(uri: "/v1/jobs/\(id)", method: .get, headers: self.headers(tokens[.read])))
+            let status = try self.decode(JobStatus.self, try await http.execute(uri: "/v1/jobs/\(id)", method: .get, headers: self.headers(tokens[.read])))
             XCTAssertEqual(status.shardsDone, 1)
             XCTAssertEqual(status.state, "running", "the failed shard waits for its retry")
         }

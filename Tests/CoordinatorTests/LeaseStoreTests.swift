@@ -1,6 +1,7 @@
 import Coordinator
 import Foundation
 import PostgresNIO
+import Protocol
 import XCTest
 
 /// Leasing semantics against a real PostgreSQL: disjoint concurrent claims, fencing by lease,
@@ -17,10 +18,10 @@ final class LeaseStoreTests: XCTestCase {
         try await TestDatabase.withFreshDatabase { client, _ in
             let jobs = JobStore(client: client, logger: self.logger), leases = LeaseStore(client: client, logger: self.logger)
             _ = try await jobs.create(self.job(300))
-            let claimed = try await withThrowingTaskGroup(of: [Lease].self) { group in
+            let claimed = try await withThrowingTaskGroup(of: [LeaseGrant].self) { group in
                 for worker in 0..<8 {
                     group.addTask {
-                        var mine: [Lease] = []
+                        var mine: [LeaseGrant] = []
                         while true {
                             let batch = try await leases.claim(worker: "w\(worker)", slots: 7, ttl: 60)
                             if batch.isEmpty { return mine }
@@ -28,7 +29,7 @@ final class LeaseStoreTests: XCTestCase {
                         }
                     }
                 }
-                var all: [Lease] = []
+                var all: [LeaseGrant] = []
                 for try await batch in group { all += batch }
                 return all
             }

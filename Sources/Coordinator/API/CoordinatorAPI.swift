@@ -44,8 +44,7 @@ public struct CoordinatorAPI: Sendable {
         add(.jobStatus, to: router) { _, context in
             let id = try context.parameters.require("id", as: UUID.self)
             guard let status = try await jobs.status(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
-            return JobStatusResponse(id: status.id, kind: status.kind, state: status.state, shardsTotal: status.shardsTotal,
-                                     shardsDone: status.shardsDone, shardsFailed: status.shardsFailed, error: status.error)
+            return status
         }
         add(.cancelJob, to: router) { _, context in
             let id = try context.parameters.require("id", as: UUID.self)
@@ -65,10 +64,7 @@ public struct CoordinatorAPI: Sendable {
             try Validation.range(body.slots, 1...256, field: "slots")
             let ttl = body.ttlSeconds ?? defaultLeaseSeconds
             try Validation.range(ttl, 0.1...3600, field: "ttlSeconds")
-            let granted = try await leases.claim(worker: body.worker, slots: body.slots, ttl: ttl)
-            return ClaimResponse(leases: granted.map {
-                LeaseGrant(shard: $0.shard, job: $0.job, lease: $0.lease, attempt: $0.attempt, index: $0.index, kind: $0.kind, spec: $0.spec)
-            })
+            return ClaimResponse(leases: try await leases.claim(worker: body.worker, slots: body.slots, ttl: ttl))
         }
         add(.heartbeat, to: router) { request, context in
             let body = try await request.decode(as: HeartbeatRequest.self, context: context)
@@ -149,5 +145,5 @@ public struct CoordinatorAPI: Sendable {
 
 extension ClaimResponse: ResponseEncodable {}
 extension HeartbeatResponse: ResponseEncodable {}
-extension JobStatusResponse: ResponseEncodable {}
+extension JobStatus: ResponseEncodable {}
 extension TokenResponse: ResponseEncodable {}

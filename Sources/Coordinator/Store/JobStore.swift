@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Protocol
 
 /// A job as it is submitted: its spec and its shards' specs (JSON texts from `Protocol` values).
 public struct NewJob: Sendable {
@@ -13,17 +14,6 @@ public struct NewJob: Sendable {
     public init(kind: String, spec: String, shards: [String], priority: Int = 0, maxAttempts: Int = 3) {
         (self.kind, self.spec, self.shards, self.priority, self.maxAttempts) = (kind, spec, shards, priority, maxAttempts)
     }
-}
-
-/// A job's state and progress, with the errors of its failed shards.
-public struct JobStatus: Sendable, Equatable {
-    public var id: UUID
-    public var kind: String
-    public var state: String
-    public var shardsTotal: Int
-    public var shardsDone: Int
-    public var shardsFailed: Int
-    public var error: String?
 }
 
 /// Jobs in PostgreSQL: created with all their shards in one transaction, cancelled, read.

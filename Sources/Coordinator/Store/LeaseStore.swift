@@ -1,17 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-
-/// A shard leased to a worker: the lease id fences every later report about it.
-public struct Lease: Sendable, Hashable {
-    public var shard: Int64
-    public var job: UUID
-    public var lease: UUID
-    public var attempt: Int
-    public var index: Int
-    public var kind: String
-    public var spec: String
-}
+import Protocol
 
 /// Shard leasing in PostgreSQL (the pattern of River, Oban and pg-boss, plus fencing):
 ///
@@ -35,7 +25,7 @@ public struct LeaseStore: Sendable {
         self.backoff = backoff
     }
 
-    public func claim(worker: String, slots: Int, ttl seconds: Double) async throws -> [Lease] {
+    public func claim(worker: String, slots: Int, ttl seconds: Double) async throws -> [LeaseGrant] {
         guard slots > 0 else { return [] }
         let rows = try await client.query("""
             WITH candidates AS (
@@ -58,9 +48,9 @@ public struct LeaseStore: Sendable {
             FROM claimed c JOIN jobs j ON j.id = c.job_id
             ORDER BY c.priority DESC, c.job_created, c.id
             """, logger: logger)
-        var leases: [Lease] = []
+        var leases: [LeaseGrant] = []
         for try await (shard, job, lease, attempt, index, kind, spec) in rows.decode((Int64, UUID, UUID, Int, Int, String, String).self) {
-            leases.append(Lease(shard: shard, job: job, lease: lease, attempt: attempt, index: index, kind: kind, spec: spec))
+            leases.append(LeaseGrant(shard: shard, job: job, lease: lease, attempt: attempt, index: index, kind: kind, spec: spec))
         }
         return leases
     }

@@ -24,8 +24,6 @@ final class WindowSolver {
     private let queued: UnsafeMutablePointer<SpectralMeasure.Lanes>
     private var destinations = [UnsafeMutablePointer<Double>?](repeating: nil, count: SpectralMeasure.width)
     private var queuedCount = 0
-    /// How many windows needed the eigen route (for tests and benchmarks).
-    private(set) var eigenWindows = 0
     /// Certificates failed in a row: on samples whose windows are all rank-deficient the attempt
     /// is wasted work, so after a run of failures it is tried only now and then.
     private var failedInARow = 0
@@ -119,7 +117,6 @@ final class WindowSolver {
     }
 
     private func enqueued(_ destination: UnsafeMutablePointer<Double>) {
-        eigenWindows += 1
         destinations[queuedCount] = destination
         queuedCount += 1
         if queuedCount == SpectralMeasure.width { runQueue(count: queuedCount) }
