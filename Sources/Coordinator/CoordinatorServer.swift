@@ -1,3 +1,5 @@
+import Engine
+import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -12,34 +14,66 @@ public struct CoordinatorConfiguration: Sendable {
     /// tokens can be created.
     public var adminToken: String?
     public var rescueInterval: Duration
+    public var aggregateInterval: Duration
+    /// Where artifacts are kept to validate submitted jobs against (a disposable cache).
+    public var cacheDirectory: URL
 
-    public init(database: DatabaseURL, host: String, port: Int, adminToken: String?, rescueInterval: Duration = .seconds(5)) {
-        (self.database, self.host, self.port, self.adminToken, self.rescueInterval) = (database, host, port, adminToken, rescueInterval)
+    public init(database: DatabaseURL, host: String, port: Int, adminToken: String?, rescueInterval: Duration = .seconds(5),
+                aggregateInterval: Duration = .seconds(1), cacheDirectory: URL? = nil) {
+        (self.database, self.host, self.port, self.adminToken) = (database, host, port, adminToken)
+        (self.rescueInterval, self.aggregateInterval) = (rescueInterval, aggregateInterval)
+        self.cacheDirectory = cacheDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("seismo-coordinator-cache")
     }
 }
 
-/// A coordinator process: migrates the database, then serves the API and runs the rescuer
-/// until SIGTERM or SIGINT, which end it gracefully. All its state is in PostgreSQL, so it can
-/// be killed and restarted at any time, and several can serve one database.
+/// A coordinator process: migrates the database, then serves the API, returns expired leases
+/// to the queue and aggregates results until SIGTERM or SIGINT, which end it gracefully. All its
+/// state is in PostgreSQL, so it can be killed and restarted at any time, and several can serve
+/// one database.
 public enum CoordinatorServer {
     public static func run(_ configuration: CoordinatorConfiguration, logger: Logger) async throws {
         let client = PostgresClient(configuration: configuration.database.configuration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await Migrations.run(on: client, logger: logger)
+            try await migrate(client, logger: logger)
             if let token = configuration.adminToken {
                 try await TokenStore(client: client, logger: logger).ensure(token, role: .admin, name: "bootstrap (SEISMO_ADMIN_TOKEN)")
             }
-            let api = CoordinatorAPI(client: client, logger: logger)
+            let signal = ShardSignal(client: client, logger: logger)
+            let metrics = CoordinatorMetrics()
+            let api = CoordinatorAPI(client: client, logger: logger, cache: try ArtifactCache(directory: configuration.cacheDirectory),
+                                     signal: signal, metrics: metrics)
             let app = Application(router: api.router(),
                                   configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "seismo"),
                                   logger: logger)
-            let rescuer = Rescuer(leases: LeaseStore(client: client, logger: logger), interval: configuration.rescueInterval, logger: logger)
-            let services = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: rescuer)],
-                                                             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let rescuer = Rescuer(leases: LeaseStore(client: client, logger: logger), interval: configuration.rescueInterval,
+                                  metrics: metrics, logger: logger)
+            let aggregator = Aggregator(summaries: SummaryStore(client: client, logger: logger), jobs: JobStore(client: client, logger: logger),
+                                        interval: configuration.aggregateInterval, logger: logger)
+            let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: app), .init(service: rescuer), .init(service: aggregator), .init(service: signal),
+            ]
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             logger.info("coordinator starting", metadata: ["database": "\(configuration.database)", "listen": "\(configuration.host):\(configuration.port)"])
-            try await services.run()
+            try await group.run()
+        }
+    }
+
+    /// Migrates, waiting for the database while it starts up (a coordinator and its PostgreSQL
+    /// often start together).
+    private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        var delay = Duration.milliseconds(250)
+        for attempt in 1... {
+            do {
+                try await Migrations.run(on: client, logger: logger)
+                return
+            } catch {
+                guard attempt < 20 else { throw error }
+                logger.warning("database not reachable yet; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 struct Rescuer: Service {
     let leases: LeaseStore
     let interval: Duration
+    let metrics: CoordinatorMetrics
     let logger: Logger
 
     func run() async throws {
@@ -22,6 +23,7 @@ struct Rescuer: Service {
             while !Task.isCancelled {
                 do {
                     let (requeued, failed) = try await leases.rescue()
+                    metrics.leasesExpired.add(requeued + failed)
                     if requeued + failed > 0 {
                         logger.info("rescued expired leases", metadata: ["requeued": "\(requeued)", "failed jobs": "\(failed)"])
                     }

@@ -5,9 +5,11 @@ public struct ClaimRequest: Codable, Equatable, Sendable {
     public var worker: String
     public var slots: Int
     public var ttlSeconds: Double?
+    /// Long poll: when nothing is available, wait up to this long for work (0 = answer at once).
+    public var waitSeconds: Double?
 
-    public init(worker: String, slots: Int, ttlSeconds: Double? = nil) {
-        (self.worker, self.slots, self.ttlSeconds) = (worker, slots, ttlSeconds)
+    public init(worker: String, slots: Int, ttlSeconds: Double? = nil, waitSeconds: Double? = nil) {
+        (self.worker, self.slots, self.ttlSeconds, self.waitSeconds) = (worker, slots, ttlSeconds, waitSeconds)
     }
 }
 
@@ -66,21 +68,6 @@ public struct FailRequest: Codable, Equatable, Sendable {
     public var lease: UUID
     public var error: String
     public init(lease: UUID, error: String) { (self.lease, self.error) = (lease, error) }
-}
-
-/// A job's state and progress (`GET /v1/jobs/{id}`).
-public struct JobStatus: Codable, Equatable, Sendable {
-    public var id: UUID
-    public var kind: String
-    public var state: String
-    public var shardsTotal: Int
-    public var shardsDone: Int
-    public var shardsFailed: Int
-    public var error: String?
-
-    public init(id: UUID, kind: String, state: String, shardsTotal: Int, shardsDone: Int, shardsFailed: Int, error: String?) {
-        (self.id, self.kind, self.state, self.shardsTotal, self.shardsDone, self.shardsFailed, self.error) = (id, kind, state, shardsTotal, shardsDone, shardsFailed, error)
-    }
 }
 
 /// `POST /v1/tokens` (admin): a new token for a role; the token is shown only in this answer.

@@ -27,6 +27,7 @@ public struct LeaseStore: Sendable {
 
     public func claim(worker: String, slots: Int, ttl seconds: Double) async throws -> [LeaseGrant] {
         guard slots > 0 else { return [] }
+        try await seen(worker: worker, slots: slots)
         let rows = try await client.query("""
             WITH candidates AS (
                 SELECT id FROM shards
@@ -67,7 +68,20 @@ public struct LeaseStore: Sendable {
             """, logger: logger)
         var kept = Set<Int64>()
         for try await id in rows.decode(Int64.self) { kept.insert(id) }
-        return held.map(\.shard).filter { !kept.contains($0) }
+        let lost = held.map(\.shard).filter { !kept.contains($0) }
+        try await client.query("""
+            UPDATE workers SET last_seen = clock_timestamp(), leases_lost = leases_lost + \(lost.count) WHERE name = \(worker)
+            """, logger: logger)
+        return lost
+    }
+
+    /// Records that the worker is alive and how many slots it offers.
+    func seen(worker: String, slots: Int) async throws {
+        try await client.query("""
+            INSERT INTO workers (name, slots) VALUES (\(worker), \(slots))
+            ON CONFLICT (name) DO UPDATE SET last_seen = clock_timestamp(),
+                slots = greatest(excluded.slots, CASE WHEN workers.last_seen > clock_timestamp() - interval '1 minute' THEN workers.slots ELSE 0 END)
+            """, logger: logger)
     }
 
     /// Accepts a shard's result if `lease` is its current lease; false (HTTP 409) otherwise.
@@ -76,11 +90,14 @@ public struct LeaseStore: Sendable {
             let rows = try await connection.query("""
                 UPDATE shards SET state = 'done', lease_expires = NULL
                 WHERE id = \(shard) AND lease = \(lease) AND state = 'leased'
-                RETURNING job_id
+                RETURNING job_id, worker
                 """, logger: logger)
-            var job: UUID?
-            for try await id in rows.decode(UUID.self) { job = id }
-            guard let job else { return false }
+            var done: (UUID, String?)?
+            for try await row in rows.decode((UUID, String?).self) { done = row }
+            guard let (job, worker) = done else { return false }
+            try await connection.query("""
+                UPDATE workers SET shards_done = shards_done + 1, last_seen = clock_timestamp() WHERE name = \(worker)
+                """, logger: logger)
             try await connection.query("""
                 INSERT INTO results (shard_id, job_id, body) VALUES (\(shard), \(job), \(result)::jsonb)
                 ON CONFLICT (shard_id) DO NOTHING
@@ -100,15 +117,20 @@ public struct LeaseStore: Sendable {
     public func fail(shard: Int64, lease: UUID, error: String) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                UPDATE shards SET errors = errors || jsonb_build_array(jsonb_build_object(
-                        'attempt', attempt, 'worker', worker, 'error', \(error)::text, 'at', clock_timestamp())),
+                WITH failing AS (SELECT id, worker FROM shards WHERE id = \(shard) AND lease = \(lease) AND state = 'leased' FOR UPDATE)
+                UPDATE shards s SET errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'worker', s.worker, 'error', \(error)::text, 'at', clock_timestamp())),
                     \(unescaped: requeue)
-                WHERE id = \(shard) AND lease = \(lease) AND state = 'leased'
-                RETURNING job_id, state
+                FROM failing WHERE s.id = failing.id
+                RETURNING s.job_id, s.state, failing.worker
                 """, logger: logger)
-            var outcome: (UUID, String)?
-            for try await row in rows.decode((UUID, String).self) { outcome = row }
-            guard let (job, state) = outcome else { return false }
+            var outcome: (UUID, String, String?)?
+            for try await row in rows.decode((UUID, String, String?).self) { outcome = row }
+            guard let (job, state, worker) = outcome else { return false }
+            try await connection.query("""
+                UPDATE workers SET shards_failed = shards_failed + 1, last_seen = clock_timestamp() WHERE name = \(worker)
+                """, logger: logger)
+            if state == "available" { try await connection.query("SELECT pg_notify(\(JobStore.shardsChannel), '')", logger: logger) }
             if state == "failed" { try await failJob(job, error: error, on: connection) }
             return true
         }
@@ -138,6 +160,7 @@ public struct LeaseStore: Sendable {
             for job in failedJobs {
                 try await failJob(job, error: "a shard's lease expired on every attempt", on: connection)
             }
+            if requeued > 0 { try await connection.query("SELECT pg_notify(\(JobStore.shardsChannel), '')", logger: logger) }
             return (requeued, failedJobs.count)
         }
     }

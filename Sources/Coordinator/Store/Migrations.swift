@@ -106,6 +106,27 @@ public enum Migrations {
                 )
             """,
         ]),
+        Step(version: 3, statements: [
+            """
+                CREATE TABLE workers (
+                    name text PRIMARY KEY,
+                    slots int NOT NULL,
+                    first_seen timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    last_seen timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    shards_done bigint NOT NULL DEFAULT 0,
+                    shards_failed bigint NOT NULL DEFAULT 0,
+                    leases_lost bigint NOT NULL DEFAULT 0
+                )
+            """,
+            """
+                ALTER TABLE jobs ADD COLUMN owner text NOT NULL DEFAULT '',
+                    ADD COLUMN shard_size int NOT NULL DEFAULT 0,
+                    ADD COLUMN summary_shards int NOT NULL DEFAULT 0
+            """,
+            """
+                CREATE INDEX jobs_to_aggregate ON jobs (state) WHERE state IN ('running', 'aggregating')
+            """,
+        ]),
     ]
 
     /// Applies the steps this database has not seen; returns the versions applied.

@@ -36,10 +36,17 @@ public struct TokenStore: Sendable {
 
     /// The role of a valid, unrevoked token; nil otherwise.
     public func role(of token: String) async throws -> TokenRole? {
+        try await identity(of: token)?.role
+    }
+
+    /// The role and name of a valid, unrevoked token; nil otherwise.
+    public func identity(of token: String) async throws -> (role: TokenRole, name: String)? {
         let rows = try await client.query("""
-            SELECT role FROM tokens WHERE hash = \(Self.hash(token)) AND revoked_at IS NULL
+            SELECT role, name FROM tokens WHERE hash = \(Self.hash(token)) AND revoked_at IS NULL
             """, logger: logger)
-        for try await role in rows.decode(String.self) { return TokenRole(rawValue: role) }
+        for try await (role, name) in rows.decode((String, String).self) {
+            if let role = TokenRole(rawValue: role) { return (role, name) }
+        }
         return nil
     }
 
