@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "seismo", targets: ["seismo"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Coordinator", targets: ["Coordinator"]),
+        .library(name: "Worker", targets: ["Worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // BLAS/LAPACK from the system (Debian: libopenblas-dev), behind one small Swift interface.
@@ -48,10 +51,21 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The worker's side: a typed client of the coordinator's API (the CLI uses it too), the
+        // pull loop with heartbeats, and the on-disk artifact cache. Runs Engine; no SQL.
+        .target(name: "Worker", dependencies: [
+            "Protocol", "Engine",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "seismo",
-            dependencies: ["Engine", "Protocol", "Coordinator",
+            dependencies: ["Engine", "Protocol", "Coordinator", "Worker",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: numericFlags),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX", "Protocol"]),

@@ -54,3 +54,9 @@ public struct JobInputs: Codable, Equatable, Sendable {
         return all.filter { seen.insert($0.sha256).inserted }
     }
 }
+
+/// Artifacts are stored and streamed in chunks of this many bytes (the last may be shorter; an
+/// empty artifact has one empty chunk).
+public enum ArtifactChunking {
+    public static let size = 1 << 20
+}

@@ -24,7 +24,6 @@ struct InfluenceCommonOptions: ParsableArguments {
     @Option(help: "The ONNX classifier.") var model: String
     @Option(help: "Samples (.npy, .npz, IDX, CIFAR binary).") var data: String
     @Option(help: "True labels of the samples (needed for --label-mode true and for accuracy).") var labels: String?
-    @Option(help: "Output directory.") var out: String
     @Option(help: ArgumentHelp("Label FI is taken for: true or predicted (default: predicted; true for influence-params).",
                                valueName: "mode"))
     var labelMode: LabelMode?
@@ -32,15 +31,31 @@ struct InfluenceCommonOptions: ParsableArguments {
     var referenceEpsilon: Double?
     @Option(help: "Arithmetic of the network: float or double (the K×K algebra is always double).") var precision: NetworkPrecision = .float
     @Option(help: "How many of the largest values summaries list.") var top: Int = 20
-    @Option(help: "Samples per shard (results do not depend on it).") var shardSize: Int = 256
-    @Option(help: "Worker threads.") var threads: Int = availableCores
+    @Option(help: "Samples per shard (results do not depend on it).") var shardSize: Int = SubmitRequest.defaultShardSize
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1, got \(shardSize)") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
         if let e = referenceEpsilon, !(e > 0 && e.isFinite) {
             throw ValidationError("--reference-epsilon must be a positive finite number, got \(e)")
         }
     }
+}
+
+/// Where and how `seismo analyze` runs a job in this process.
+struct LocalRunOptions: ParsableArguments {
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Worker threads.") var threads: Int = availableCores
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}
+
+/// The options of one analysis kind, shared by `seismo analyze KIND` and `seismo submit KIND`:
+/// they make a job over files on this host, loaded and validated.
+protocol KindArguments: ParsableArguments {
+    associatedtype A: Analysis
+    var common: InfluenceCommonOptions { get }
+    func localJob() throws -> LocalJob<A>
 }

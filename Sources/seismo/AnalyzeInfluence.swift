@@ -22,6 +22,20 @@ struct AnalyzeInfluence: AsyncParsableCommand {
               seismo analyze influence --model m.onnx --data test.npy --labels y.npy --out runs/influence
             """)
 
+    @OptionGroup var arguments: InfluenceArguments
+    @OptionGroup var run: LocalRunOptions
+
+    func run() async throws {
+        let runner = try arguments.localJob()
+        let dir = try makeOutputDirectory(run.out)
+        let (summary, results) = try runner.run(label: "influence", threads: run.threads, shardSize: arguments.common.shardSize)
+        let files = try InfluenceExport.write(summary: summary, results: results, to: dir)
+        print(SummaryReport.influence(summary))
+        note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+    }
+}
+
+struct InfluenceArguments: KindArguments {
     @OptionGroup var common: InfluenceCommonOptions
     @Option(help: "A second set of samples to compare with (e.g. the training set).") var compareData: String?
     @Option(help: "Labels of the comparison set.") var compareLabels: String?
@@ -31,16 +45,10 @@ struct AnalyzeInfluence: AsyncParsableCommand {
         if compareLabels != nil, compareData == nil { throw ValidationError("--compare-labels needs --compare-data") }
     }
 
-    func run() async throws {
+    func localJob() throws -> LocalJob<InfluenceAnalysis> {
         let options = InfluenceOptions(labelMode: common.labelMode ?? .predicted, referenceEpsilon: common.referenceEpsilon,
                                        precision: common.precision, top: common.top)
-        let runner = try LocalJob(InfluenceAnalysis.self, model: common.model, data: common.data, labels: common.labels,
-                                     comparison: compareData.map { ($0, compareLabels) }, outlierLabels: outlierLabels,
-                                     options: options)
-        let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence", threads: common.threads, shardSize: common.shardSize)
-        let files = try InfluenceExport.write(summary: summary, results: results, to: dir)
-        print(SummaryReport.influence(summary))
-        note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+        return try LocalJob(InfluenceAnalysis.self, model: common.model, data: common.data, labels: common.labels,
+                            comparison: compareData.map { ($0, compareLabels) }, outlierLabels: outlierLabels, options: options)
     }
 }

@@ -28,6 +28,33 @@ struct AnalyzeMaps: AsyncParsableCommand {
               seismo analyze influence-maps --model m.onnx --data test.npy --top-of runs/influence --count 20 --out runs/maps
             """)
 
+    @OptionGroup var arguments: MapsArguments
+    @OptionGroup var run: LocalRunOptions
+    @Option(help: "Heatmap pictures of the most influential samples.") var pictures: Int = 20
+
+    func validate() throws {
+        guard pictures >= 0 else { throw ValidationError("--pictures must be 0 or more, got \(pictures)") }
+    }
+
+    func run() async throws {
+        let runner = try arguments.localJob()
+        let dir = try makeOutputDirectory(run.out)
+        let (summary, results) = try runner.run(label: "influence-maps", threads: run.threads, shardSize: arguments.common.shardSize)
+        let files = try InfluenceMapsExport.write(job: runner.job, summary: summary, results: results, inputShape: runner.inputs.model.inputShape,
+                                                  images: runner.inputs.primary.images, pictures: pictures, to: dir)
+        print(SummaryReport.maps(summary))
+        reportMapFiles(files, in: dir)
+    }
+}
+
+/// Prints where the files of an `influence-maps` run are.
+func reportMapFiles(_ files: [String], in dir: URL) {
+    let pngs = files.filter { $0.hasSuffix(".png") }
+    note("wrote \(files.filter { !$0.hasSuffix(".png") }.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+    if !pngs.isEmpty { note("heatmaps: \(pngs.count) pictures in \(dir.appendingPathComponent("heatmaps").path)/") }
+}
+
+struct MapsArguments: KindArguments {
     @OptionGroup var common: InfluenceCommonOptions
     @Option(help: "Odd window sides.") var scales: String = "1,3,5,7"
     @Option(help: "separate, joint or mean.") var channelMode: InfluenceMaps.ChannelMode = .separate
@@ -38,31 +65,20 @@ struct AnalyzeMaps: AsyncParsableCommand {
     @Flag(help: "Skip the one-pixel check.") var noOnePixelCheck = false
     @Option(help: ArgumentHelp("Valid range of input values for the one-pixel check.", valueName: "min:max")) var validRange: String?
     @Option(help: "Seed of the one-pixel check's random pixel.") var seed: UInt64 = 0
-    @Option(help: "Heatmap pictures of the most influential samples.") var pictures: Int = 20
 
     func validate() throws {
         if indices != nil, topOf != nil { throw ValidationError("give --indices or --top-of, not both") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
-        guard pictures >= 0 else { throw ValidationError("--pictures must be 0 or more, got \(pictures)") }
         _ = try parseIntegers(scales, option: "--scales")
         _ = try parsedValidRange()
     }
 
-    func run() async throws {
+    func localJob() throws -> LocalJob<InfluenceMapsAnalysis> {
         let options = InfluenceMapsOptions(
             labelMode: common.labelMode ?? .predicted, referenceEpsilon: common.referenceEpsilon, precision: common.precision,
             top: common.top, scales: try parseIntegers(scales, option: "--scales"), channelMode: channelMode,
             indices: try selectedIndices(), onePixelCheck: !noOnePixelCheck, validRange: try parsedValidRange(), seed: seed)
-        let runner = try LocalJob(InfluenceMapsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
-                                     options: options)
-        let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence-maps", threads: common.threads, shardSize: common.shardSize)
-        let files = try InfluenceMapsExport.write(job: runner.job, summary: summary, results: results, inputShape: runner.inputs.model.inputShape,
-                                                  images: runner.inputs.primary.images, pictures: pictures, to: dir)
-        print(SummaryReport.maps(summary))
-        let pngs = files.filter { $0.hasSuffix(".png") }
-        note("wrote \(files.filter { !$0.hasSuffix(".png") }.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
-        if !pngs.isEmpty { note("heatmaps: \(pngs.count) pictures in \(dir.appendingPathComponent("heatmaps").path)/") }
+        return try LocalJob(InfluenceMapsAnalysis.self, model: common.model, data: common.data, labels: common.labels, options: options)
     }
 
     private func parsedValidRange() throws -> ClosedRange<Double>? {

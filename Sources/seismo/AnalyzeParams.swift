@@ -20,18 +20,26 @@ struct AnalyzeParams: AsyncParsableCommand {
               seismo analyze influence-params --model m.onnx --data x.npy --labels y.npy --out runs/params
             """)
 
-    @OptionGroup var common: InfluenceCommonOptions
+    @OptionGroup var arguments: ParamsArguments
+    @OptionGroup var run: LocalRunOptions
 
     func run() async throws {
-        // Setup 2 of the paper takes the true label.
-        let options = InfluenceParamsOptions(labelMode: common.labelMode ?? .true, referenceEpsilon: common.referenceEpsilon,
-                                             precision: common.precision, top: common.top)
-        let runner = try LocalJob(InfluenceParamsAnalysis.self, model: common.model, data: common.data, labels: common.labels,
-                                     options: options)
-        let dir = try makeOutputDirectory(common.out)
-        let (summary, results) = try runner.run(label: "influence-params", threads: common.threads, shardSize: common.shardSize)
+        let runner = try arguments.localJob()
+        let dir = try makeOutputDirectory(run.out)
+        let (summary, results) = try runner.run(label: "influence-params", threads: run.threads, shardSize: arguments.common.shardSize)
         let files = try InfluenceParamsExport.write(summary: summary, results: results, to: dir)
         print(SummaryReport.params(summary))
         note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
+    }
+}
+
+struct ParamsArguments: KindArguments {
+    @OptionGroup var common: InfluenceCommonOptions
+
+    func localJob() throws -> LocalJob<InfluenceParamsAnalysis> {
+        // Setup 2 of the paper takes the true label.
+        let options = InfluenceParamsOptions(labelMode: common.labelMode ?? .true, referenceEpsilon: common.referenceEpsilon,
+                                             precision: common.precision, top: common.top)
+        return try LocalJob(InfluenceParamsAnalysis.self, model: common.model, data: common.data, labels: common.labels, options: options)
     }
 }

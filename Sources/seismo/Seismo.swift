@@ -27,7 +27,9 @@ struct Seismo: AsyncParsableCommand {
         version: SeismoVersion.string,
         subcommands: [
             InspectCommand.self, PredictCommand.self, JacobianCommand.self, TrainCommand.self,
-            ModelCommand.self, AnalyzeCommand.self, BenchCommand.self, CoordinatorCommand.self,
+            ModelCommand.self, AnalyzeCommand.self, BenchCommand.self,
+            CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, StatusCommand.self, WatchCommand.self,
+            ResultsCommand.self, ExportCommand.self, CancelCommand.self, WorkersCommand.self, TokenCommand.self,
         ])
 }
 

@@ -19,7 +19,7 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public static let submitJob = APIRoute(method: .post, path: "/v1/jobs", roles: [.submit], bodyLimit: 16 << 20)
     public static let listJobs = APIRoute(method: .get, path: "/v1/jobs", roles: [.submit, .read])
     public static let jobStatus = APIRoute(method: .get, path: "/v1/jobs/:id", roles: [.submit, .read])
-    public static let jobSpec = APIRoute(method: .get, path: "/v1/jobs/:id/spec", roles: [.submit, .read])
+    public static let jobSpec = APIRoute(method: .get, path: "/v1/jobs/:id/spec", roles: [.submit, .read, .worker])
     public static let jobSummary = APIRoute(method: .get, path: "/v1/jobs/:id/summary", roles: [.submit, .read])
     public static let jobResults = APIRoute(method: .get, path: "/v1/jobs/:id/results", roles: [.submit, .read])
     public static let cancelJob = APIRoute(method: .post, path: "/v1/jobs/:id/cancel", roles: [.submit])

@@ -94,19 +94,19 @@ public struct CoordinatorAPI: Sendable {
         }
         add(.jobStatus, to: router) { _, context, _ in
             let id = try jobID(context)
-            guard let status = try await jobs.status(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            guard let status = try await jobs.status(id) else { throw HTTPError(.notFound, message: "no job \(id.uuidString.lowercased())") }
             return status
         }
         add(.jobSpec, to: router) { _, context, _ in
             let id = try jobID(context)
-            guard let (_, spec) = try await jobs.spec(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            guard let (_, spec) = try await jobs.spec(id) else { throw HTTPError(.notFound, message: "no job \(id.uuidString.lowercased())") }
             return Self.json(spec)
         }
         add(.jobSummary, to: router) { _, context, _ in
             let id = try jobID(context)
             guard let (summary, shards) = try await jobs.summary(id) else {
-                guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id)") }
-                throw HTTPError(.notFound, message: "job \(id) has no summary yet (no shard has finished, or the aggregator has not run)")
+                guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id.uuidString.lowercased())") }
+                throw HTTPError(.notFound, message: "job \(id.uuidString.lowercased()) has no summary yet (no shard has finished, or the aggregator has not run)")
             }
             var response = Self.json(summary)
             response.headers[HTTPField.Name("X-Seismo-Summary-Shards")!] = String(shards)
@@ -114,13 +114,13 @@ public struct CoordinatorAPI: Sendable {
         }
         add(.jobResults, to: router) { _, context, _ in
             let id = try jobID(context)
-            guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id)") }
+            guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id.uuidString.lowercased())") }
             return Self.json("[" + (try await jobs.results(id)).joined(separator: ",") + "]")
         }
         add(.cancelJob, to: router) { _, context, _ in
             let id = try jobID(context)
-            guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id)") }
-            guard try await jobs.cancel(id) else { throw HTTPError(.conflict, message: "job \(id) has already ended") }
+            guard try await jobs.spec(id) != nil else { throw HTTPError(.notFound, message: "no job \(id.uuidString.lowercased())") }
+            guard try await jobs.cancel(id) else { throw HTTPError(.conflict, message: "job \(id.uuidString.lowercased()) has already ended") }
             return HTTPResponse.Status.ok
         }
     }

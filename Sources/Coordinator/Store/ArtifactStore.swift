@@ -8,7 +8,7 @@ import Protocol
 /// single row or message holds a whole data set). An upload is verified against its address
 /// before it becomes visible, and is stored once however often it is sent.
 public struct ArtifactStore: Sendable {
-    public static let chunkSize = 1 << 20
+    public static let chunkSize = ArtifactChunking.size
 
     let client: PostgresClient
     let logger: Logger

@@ -5,14 +5,14 @@ import Protocol
 /// any kind through this table without knowing one from another.
 public enum AnalysisCatalog {
     public static let kinds: [AnalysisKind: AnyAnalysis] = [
-        .influence: AnyAnalysis(InfluenceAnalysis.self) { job, summary, results, inputs, directory in
+        .influence: AnyAnalysis(InfluenceAnalysis.self) { job, summary, results, inputs, pictures, directory in
             try InfluenceExport.write(summary: summary, results: results, to: directory)
         },
-        .influenceMaps: AnyAnalysis(InfluenceMapsAnalysis.self) { job, summary, results, inputs, directory in
+        .influenceMaps: AnyAnalysis(InfluenceMapsAnalysis.self) { job, summary, results, inputs, pictures, directory in
             try InfluenceMapsExport.write(job: job, summary: summary, results: results, inputShape: inputs.model.inputShape,
-                                          images: inputs.primary.images, to: directory)
+                                          images: inputs.primary.images, pictures: pictures, to: directory)
         },
-        .influenceParams: AnyAnalysis(InfluenceParamsAnalysis.self) { job, summary, results, inputs, directory in
+        .influenceParams: AnyAnalysis(InfluenceParamsAnalysis.self) { job, summary, results, inputs, pictures, directory in
             try InfluenceParamsExport.write(summary: summary, results: results, to: directory)
         },
     ]
@@ -40,10 +40,10 @@ public struct AnyAnalysis: Sendable {
     private let acceptJob: @Sendable (_ spec: Data, _ resolver: ArtifactResolver, _ shardSize: Int) throws -> AcceptedJob
     private let openJob: @Sendable (_ spec: Data, _ resolver: ArtifactResolver) throws -> OpenJob
     private let aggregateResults: @Sendable (_ spec: Data, _ results: [Data]) throws -> String
-    private let exportFiles: @Sendable (_ spec: Data, _ summary: Data, _ results: [Data], _ inputs: AnalysisInputs, _ directory: URL) throws -> [String]
+    private let exportFiles: @Sendable (_ spec: Data, _ summary: Data, _ results: [Data], _ inputs: AnalysisInputs, _ pictures: Int, _ directory: URL) throws -> [String]
 
     init<A: Analysis>(_: A.Type,
-                      export: @escaping @Sendable (JobSpec<A.Options>, A.Summary, [A.ShardResult], AnalysisInputs, URL) throws -> [String]) {
+                      export: @escaping @Sendable (JobSpec<A.Options>, A.Summary, [A.ShardResult], AnalysisInputs, Int, URL) throws -> [String]) {
         kind = A.Options.kind
         acceptJob = { spec, resolver, shardSize in
             var job = try WireJSON.decode(JobSpec<A.Options>.self, from: spec, field: "job")
@@ -68,11 +68,11 @@ public struct AnyAnalysis: Sendable {
             let decoded = try results.map { try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false) }
             return try WireJSON.text(A.aggregate(job, results: decoded))
         }
-        exportFiles = { spec, summary, results, inputs, directory in
+        exportFiles = { spec, summary, results, inputs, pictures, directory in
             let job = try WireJSON.decode(JobSpec<A.Options>.self, from: spec, field: "job", strict: false)
             let summary = try WireJSON.decode(A.Summary.self, from: summary, field: "summary", strict: false)
             let decoded = try results.map { try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false) }
-            return try export(job, summary, decoded, inputs, directory)
+            return try export(job, summary, decoded, inputs, pictures, directory)
         }
     }
 
@@ -92,9 +92,9 @@ public struct AnyAnalysis: Sendable {
         try aggregateResults(spec, results)
     }
 
-    /// Writes the files `seismo analyze` writes for this kind.
-    public func export(spec: Data, summary: Data, results: [Data], inputs: AnalysisInputs, to directory: URL) throws -> [String] {
-        try exportFiles(spec, summary, results, inputs, directory)
+    /// Writes the files `seismo analyze` writes for this kind (`pictures`: how many heatmaps).
+    public func export(spec: Data, summary: Data, results: [Data], inputs: AnalysisInputs, pictures: Int = 20, to directory: URL) throws -> [String] {
+        try exportFiles(spec, summary, results, inputs, pictures, directory)
     }
 
     /// The artifacts a job spec reads (to fetch them before `open`).

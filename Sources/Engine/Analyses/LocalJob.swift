@@ -7,6 +7,8 @@ import Protocol
 public struct LocalJob<A: Analysis> {
     public private(set) var job: JobSpec<A.Options>
     public let inputs: AnalysisInputs
+    /// Where each of the job's artifacts is on this host.
+    public let artifacts: LocalArtifacts
 
     public init(_: A.Type, model: String, data: String, labels: String? = nil, comparison: (data: String, labels: String?)? = nil,
                 outlierLabels: String? = nil, options: A.Options) throws {
@@ -29,6 +31,7 @@ public struct LocalJob<A: Analysis> {
         A.prepare(&job, inputs: loaded)
         self.job = job
         inputs = loaded
+        self.artifacts = artifacts
     }
 
     /// Executes every shard of the plan, in plan order, calling `shardDone` after each.
