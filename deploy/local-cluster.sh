@@ -13,7 +13,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${SEISMO_CLUSTER_DIR:-$PWD/.seismo-cluster}
 
-usage() { echo "usage: $0 up [--workers N] [--slots S] | status | down" >&2; exit 2; }
+usage() {
+  echo "usage: $0 up [--workers N] [--slots S] [--lease-seconds L] [--rescue-interval R] | status | down" >&2
+  exit 2
+}
 [ $# -ge 1 ] || usage
 command=$1; shift
 
@@ -45,18 +48,20 @@ wait_ready() {
 start_worker() {
   local n=$1 seismo=$2
   SEISMO_COORDINATOR=$(cat "$dir/coordinator.url") SEISMO_TOKEN=$(cat "$dir/worker.token") \
-    nohup "$seismo" worker --name "local-$n" --slots "$slots" --cache-dir "$dir/cache" \
+    nohup "$seismo" worker --name "local-$n" --slots "$slots" --lease-seconds "$lease" --cache-dir "$dir/cache" \
     >"$dir/logs/worker-$n.log" 2>&1 </dev/null &
   echo $! >"$dir/worker-$n.pid"
 }
 
 up() {
-  local workers=2
-  slots=1
+  local workers=2 rescue=5
+  slots=1 lease=60
   while [ $# -gt 0 ]; do
     case $1 in
       --workers) workers=${2:?--workers needs a number}; shift 2 ;;
       --slots) slots=${2:?--slots needs a number}; shift 2 ;;
+      --lease-seconds) lease=${2:?--lease-seconds needs a number}; shift 2 ;;
+      --rescue-interval) rescue=${2:?--rescue-interval needs a number}; shift 2 ;;
       *) usage ;;
     esac
   done
@@ -71,11 +76,12 @@ up() {
 
   if ! alive "$dir/coordinator.pid"; then
     [ -f "$dir/admin.token" ] || echo "sk_admin_$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >"$dir/admin.token"
+    # A restarted coordinator keeps its address, so running workers find it again.
     local port
-    port=$(free_port)
+    if [ -f "$dir/coordinator.url" ]; then port=$(cat "$dir/coordinator.url"); port=${port##*:}; else port=$(free_port); fi
     echo "http://127.0.0.1:$port" >"$dir/coordinator.url"
     SEISMO_ADMIN_TOKEN=$(cat "$dir/admin.token") nohup "$seismo" coordinator --database-url "$database" --listen "127.0.0.1:$port" \
-      --cache-dir "$dir/coordinator-cache" >>"$dir/logs/coordinator.log" 2>&1 </dev/null &
+      --rescue-interval "$rescue" --cache-dir "$dir/coordinator-cache" >>"$dir/logs/coordinator.log" 2>&1 </dev/null &
     echo $! >"$dir/coordinator.pid"
   fi
   local url

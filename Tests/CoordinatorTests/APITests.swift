@@ -18,7 +18,7 @@ final class APITests: XCTestCase {
             let tokens = TokenStore(client: client, logger: self.logger)
             var issued: [TokenRole: String] = [:]
             for role in TokenRole.allCases { issued[role] = try await tokens.create(role: role, name: "test \(role)") }
-            let api = CoordinatorAPI(client: client, logger: self.logger)
+            let api = try CoordinatorAPI(client: client, logger: self.logger)
             let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: self.logger)
             let roles = issued
             try await app.test(.live) { http in
