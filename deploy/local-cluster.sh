@@ -33,7 +33,15 @@ seismo_binary() {
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Whether the process in a pid file runs (a killed process may linger as a zombie until its
+# parent reaps it; that one counts as gone).
+alive() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ ! -r "/proc/$pid/stat" ] || [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 
 wait_ready() {
   for _ in $(seq 1 300); do
@@ -119,7 +127,8 @@ down() {
     rm -f "$pidfile"
   done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do echo "$pid" >"$dir/stopping.pid"; alive "$dir/stopping.pid" || break; sleep 0.1; done
+    rm -f "$dir/stopping.pid"
     kill -KILL "$pid" 2>/dev/null || true
   done
   bash "$root/deploy/postgres.sh" stop "$dir/postgres"

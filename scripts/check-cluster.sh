@@ -19,7 +19,7 @@ extra_workers=()
 cleanup() {
   for pid in "${extra_workers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   bash "$cluster" down >/dev/null 2>&1 || true
-  rm -rf "$work"
+  if [ -n "${SEISMO_KEEP_CHECK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; for f in "$work"/cluster/logs/*.log; do echo "== $f" >&2; tail -15 "$f" >&2; done; exit 1; }

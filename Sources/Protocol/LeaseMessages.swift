@@ -56,6 +56,14 @@ public struct HeartbeatResponse: Codable, Equatable, Sendable {
     public init(lost: [Int64]) { self.lost = lost }
 }
 
+/// `POST /v1/leases/release`: leases a worker will not use (it is shutting down), returned to
+/// the queue without spending an attempt.
+public struct ReleaseRequest: Codable, Equatable, Sendable {
+    public var worker: String
+    public var leases: [HeartbeatRequest.Held]
+    public init(worker: String, leases: [HeartbeatRequest.Held]) { (self.worker, self.leases) = (worker, leases) }
+}
+
 /// `POST /v1/shards/{id}/complete`: the shard's result (JSON text of its `ShardResult`).
 public struct CompleteRequest: Codable, Equatable, Sendable {
     public var lease: UUID

@@ -58,6 +58,10 @@ public struct CoordinatorClient: Sendable {
         try await send(.POST, "/v1/leases/heartbeat", body: request, as: HeartbeatResponse.self).lost
     }
 
+    public func release(_ request: ReleaseRequest) async throws {
+        _ = try await raw(.POST, "/v1/leases/release", body: .json(request))
+    }
+
     public func complete(shard: Int64, _ request: CompleteRequest) async throws {
         _ = try await raw(.POST, "/v1/shards/\(shard)/complete", body: .json(request), timeout: .seconds(300))
     }

@@ -12,11 +12,12 @@ public struct WorkerConfiguration: Sendable {
     /// Threads each shard computes with.
     public var threadsPerShard: Int
     public var leaseSeconds: Double
-    /// How long a claim waits at the coordinator for work before asking again.
+    /// How long a claim waits at the coordinator for work before asking again (a notification
+    /// ends the wait at once; this bounds how long a draining worker waits for its last claim).
     public var claimWaitSeconds: Double
     public var cacheDirectory: URL
 
-    public init(name: String, slots: Int, threadsPerShard: Int, leaseSeconds: Double = 60, claimWaitSeconds: Double = 20, cacheDirectory: URL) {
+    public init(name: String, slots: Int, threadsPerShard: Int, leaseSeconds: Double = 60, claimWaitSeconds: Double = 5, cacheDirectory: URL) {
         (self.name, self.slots, self.threadsPerShard, self.leaseSeconds) = (name, slots, threadsPerShard, leaseSeconds)
         (self.claimWaitSeconds, self.cacheDirectory) = (claimWaitSeconds, cacheDirectory)
     }
@@ -46,7 +47,12 @@ public struct WorkerService: Service {
                                                   "coordinator": "\(client.baseURL)"])
         await withDiscardingTaskGroup { group in
             group.addTask {
-                try? await cancelWhenGracefulShutdown { try await claimLoop(book: book, delivery: delivery) }
+                let draining = StopFlag()
+                await withGracefulShutdownHandler {
+                    await claimLoop(book: book, delivery: delivery, draining: draining)
+                } onGracefulShutdown: {
+                    draining.set()
+                }
                 delivery.finish()
             }
             group.addTask { await heartbeatLoop(book: book, stopping: stopping) }
@@ -59,27 +65,42 @@ public struct WorkerService: Service {
         logger.info("worker stopped")
     }
 
-    /// Claims whenever a slot is free; retries with backoff while the coordinator is away.
-    private func claimLoop(book: LeaseBook, delivery: AsyncStream<LeaseGrant>.Continuation) async throws {
+    /// Claims whenever a slot is free; retries with backoff while the coordinator is away. Once
+    /// draining, it lets the claim in flight return (a claim abandoned mid-wait could still be
+    /// granted) and hands what it brings straight back.
+    private func claimLoop(book: LeaseBook, delivery: AsyncStream<LeaseGrant>.Continuation, draining: StopFlag) async {
         var delay = Duration.milliseconds(250)
-        while !Task.isCancelled {
+        while !draining.isSet {
             await book.waitForFreeSlot()
+            if draining.isSet { break }
             do {
                 let free = await book.freeSlots
                 let grants = try await client.claim(ClaimRequest(worker: configuration.name, slots: free, ttlSeconds: configuration.leaseSeconds,
                                                                  waitSeconds: configuration.claimWaitSeconds))
                 delay = .milliseconds(250)
+                if draining.isSet {
+                    await release(grants)
+                    break
+                }
                 for grant in grants {
                     await book.add(grant)
                     delivery.yield(grant)
                 }
-            } catch let error as CancellationError {
-                throw error
             } catch {
                 logger.warning("claim failed; retrying", metadata: ["error": "\(error)", "in": "\(delay)"])
-                try await Task.sleep(for: delay)
+                try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))
             }
+        }
+    }
+
+    private func release(_ grants: [LeaseGrant]) async {
+        guard !grants.isEmpty else { return }
+        do {
+            try await client.release(ReleaseRequest(worker: configuration.name, leases: grants.map { .init(shard: $0.shard, lease: $0.lease) }))
+            logger.info("released shards claimed while draining", metadata: ["shards": "\(grants.map(\.shard))"])
+        } catch {
+            logger.warning("could not release shards; they return to the queue when their leases expire", metadata: ["error": "\(error)"])
         }
     }
 

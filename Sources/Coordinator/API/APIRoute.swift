@@ -26,6 +26,7 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public static let workers = APIRoute(method: .get, path: "/v1/workers", roles: [.submit, .read])
     public static let claim = APIRoute(method: .post, path: "/v1/leases/claim", roles: [.worker])
     public static let heartbeat = APIRoute(method: .post, path: "/v1/leases/heartbeat", roles: [.worker], bodyLimit: 1 << 20)
+    public static let release = APIRoute(method: .post, path: "/v1/leases/release", roles: [.worker], bodyLimit: 1 << 20)
     public static let complete = APIRoute(method: .post, path: "/v1/shards/:id/complete", roles: [.worker], bodyLimit: 256 << 20)
     public static let fail = APIRoute(method: .post, path: "/v1/shards/:id/fail", roles: [.worker], bodyLimit: 1 << 20)
     public static let artifactExists = APIRoute(method: .head, path: "/v1/artifacts/:sha256", roles: [.submit, .worker, .read])
@@ -34,7 +35,7 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
 
     public static let all: [APIRoute] = [
         healthz, readyz, metrics, createToken, submitJob, listJobs, jobStatus, jobSpec, jobSummary, jobResults, cancelJob, workers,
-        claim, heartbeat, complete, fail, artifactExists, uploadArtifact, artifactChunk,
+        claim, heartbeat, release, complete, fail, artifactExists, uploadArtifact, artifactChunk,
     ]
 
     /// Whether a token of `role` may call this endpoint.

@@ -134,7 +134,7 @@ public struct CoordinatorAPI: Sendable {
             try Validation.range(ttl, 0.1...3600, field: "ttlSeconds")
             let wait = body.waitSeconds ?? 0
             try Validation.range(wait, 0...Self.longestWait, field: "waitSeconds")
-            let grants = try await claim(worker: body.worker, slots: body.slots, ttl: ttl, wait: wait)
+            let grants = try await claim(worker: body.worker, slots: body.slots, ttl: ttl, wait: wait, context: context)
             metrics.shardsLeased.add(grants.count)
             return ClaimResponse(leases: grants)
         }
@@ -145,6 +145,12 @@ public struct CoordinatorAPI: Sendable {
             try Validation.range(ttl, 0.1...3600, field: "ttlSeconds")
             let lost = try await leases.heartbeat(worker: body.worker, held: body.leases.map { ($0.shard, $0.lease) }, ttl: ttl)
             return HeartbeatResponse(lost: lost)
+        }
+        add(.release, to: router) { request, context, _ in
+            let body = try await decode(ReleaseRequest.self, request, context, .release)
+            try Validation.name(body.worker, field: "worker")
+            try await leases.release(body.leases.map { ($0.shard, $0.lease) }, worker: body.worker)
+            return HTTPResponse.Status.ok
         }
         add(.complete, to: router) { request, context, _ in
             let shard = try context.parameters.require("id", as: Int64.self)
@@ -169,11 +175,18 @@ public struct CoordinatorAPI: Sendable {
     }
 
     /// Claims at once; when nothing is available and the worker may wait, waits for a
-    /// notification (or polls each second) until work arrives or the wait is over.
-    private func claim(worker: String, slots: Int, ttl: Double, wait: Double) async throws -> [LeaseGrant] {
+    /// notification (or polls each second) until work arrives or the wait is over. A worker
+    /// that hung up meanwhile (it is shutting down) gets nothing: what was claimed for it goes
+    /// straight back to the queue.
+    private func claim(worker: String, slots: Int, ttl: Double, wait: Double, context: CoordinatorContext) async throws -> [LeaseGrant] {
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         while true {
+            guard context.clientConnected else { return [] }
             let grants = try await leases.claim(worker: worker, slots: slots, ttl: ttl)
+            if !grants.isEmpty, !context.clientConnected {
+                try await leases.release(grants.map { ($0.shard, $0.lease) }, worker: worker)
+                return []
+            }
             let left = deadline - ContinuousClock.now
             if !grants.isEmpty || left <= .zero || Task.isCancelled { return grants }
             if let signal {

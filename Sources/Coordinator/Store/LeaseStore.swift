@@ -75,6 +75,17 @@ public struct LeaseStore: Sendable {
         return lost
     }
 
+    /// Returns leases unused to the queue, as if they had never been granted (no attempt spent).
+    public func release(_ held: [(shard: Int64, lease: UUID)], worker: String) async throws {
+        guard !held.isEmpty else { return }
+        try await client.query("""
+            UPDATE shards s SET state = 'available', attempt = s.attempt - 1, worker = NULL, lease = NULL, lease_expires = NULL
+            FROM unnest(\(held.map(\.shard))::bigint[], \(held.map(\.lease))::uuid[]) AS h(id, lease)
+            WHERE s.id = h.id AND s.lease = h.lease AND s.state = 'leased' AND s.worker = \(worker)
+            """, logger: logger)
+        try await client.query("SELECT pg_notify(\(JobStore.shardsChannel), '')", logger: logger)
+    }
+
     /// Records that the worker is alive and how many slots it offers.
     func seen(worker: String, slots: Int) async throws {
         try await client.query("""
