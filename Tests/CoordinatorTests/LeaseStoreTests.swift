@@ -63,7 +63,7 @@ final class LeaseStoreTests: XCTestCase {
             _ = try await leases.complete(shard: held[1].shard, lease: held[1].lease, result: #"{"v":3}"#)
             let finished = try await jobs.status(id)
             XCTAssertEqual(finished?.shardsDone, 2)
-            XCTAssertEqual(finished?.state, "aggregating", "all shards done: the aggregator's turn")
+            XCTAssertEqual(finished?.state, "running", "all shards done: the aggregator moves the job on")
         }
     }
 

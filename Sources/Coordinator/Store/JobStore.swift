@@ -75,8 +75,10 @@ public struct JobStore: Sendable {
         }
     }
 
+    /// Progress is counted from the accepted results (an index-only scan), not kept in the job's
+    /// row, so completions never wait on one another.
     private static let statusColumns = """
-        id, kind, state, shards_total, shards_done, shards_failed, summary_shards, priority, max_attempts, owner,
+        id, kind, state, shards_total, (SELECT count(*)::int FROM results r WHERE r.job_id = jobs.id), shards_failed, summary_shards, priority, max_attempts, owner,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), error
         """

@@ -25,11 +25,15 @@ public struct LeaseStore: Sendable {
         self.backoff = backoff
     }
 
+    /// One statement (one round trip): records the worker as seen, leases the shards and marks
+    /// their jobs running.
     public func claim(worker: String, slots: Int, ttl seconds: Double) async throws -> [LeaseGrant] {
         guard slots > 0 else { return [] }
-        try await seen(worker: worker, slots: slots)
         let rows = try await client.query("""
-            WITH candidates AS (
+            WITH seen AS (
+                INSERT INTO workers (name, slots) VALUES (\(worker), \(slots))
+                ON CONFLICT (name) DO UPDATE SET last_seen = clock_timestamp(), slots = excluded.slots
+            ), candidates AS (
                 SELECT id FROM shards
                 WHERE state = 'available' AND run_at <= clock_timestamp()
                 ORDER BY priority DESC, job_created, id
@@ -86,41 +90,29 @@ public struct LeaseStore: Sendable {
         try await client.query("SELECT pg_notify(\(JobStore.shardsChannel), '')", logger: logger)
     }
 
-    /// Records that the worker is alive and how many slots it offers.
-    func seen(worker: String, slots: Int) async throws {
-        try await client.query("""
-            INSERT INTO workers (name, slots) VALUES (\(worker), \(slots))
-            ON CONFLICT (name) DO UPDATE SET last_seen = clock_timestamp(),
-                slots = greatest(excluded.slots, CASE WHEN workers.last_seen > clock_timestamp() - interval '1 minute' THEN workers.slots ELSE 0 END)
-            """, logger: logger)
-    }
-
     /// Accepts a shard's result if `lease` is its current lease; false (HTTP 409) otherwise.
+    /// One statement, so one round trip and one short transaction: the shard turns done, its
+    /// result is stored and its worker credited, or nothing happens. The job's own row is not
+    /// touched (every completion of a job would queue on its lock): progress is counted from the
+    /// results, and the aggregator moves the job on.
     public func complete(shard: Int64, lease: UUID, result: String) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+        let rows = try await client.query("""
+            WITH done AS (
                 UPDATE shards SET state = 'done', lease_expires = NULL
                 WHERE id = \(shard) AND lease = \(lease) AND state = 'leased'
-                RETURNING job_id, worker
-                """, logger: logger)
-            var done: (UUID, String?)?
-            for try await row in rows.decode((UUID, String?).self) { done = row }
-            guard let (job, worker) = done else { return false }
-            try await connection.query("""
-                UPDATE workers SET shards_done = shards_done + 1, last_seen = clock_timestamp() WHERE name = \(worker)
-                """, logger: logger)
-            try await connection.query("""
-                INSERT INTO results (shard_id, job_id, body) VALUES (\(shard), \(job), \(result)::jsonb)
+                RETURNING id, job_id, worker
+            ), stored AS (
+                INSERT INTO results (shard_id, job_id, body) SELECT id, job_id, \(result)::jsonb FROM done
                 ON CONFLICT (shard_id) DO NOTHING
-                """, logger: logger)
-            try await connection.query("""
-                UPDATE jobs SET shards_done = shards_done + 1, updated_at = clock_timestamp(),
-                    state = CASE WHEN shards_done + 1 + shards_failed = shards_total AND state = 'running'
-                                 THEN 'aggregating' ELSE state END
-                WHERE id = \(job)
-                """, logger: logger)
-            return true
-        }
+            ), credited AS (
+                UPDATE workers SET shards_done = shards_done + 1, last_seen = clock_timestamp()
+                WHERE name IN (SELECT worker FROM done)
+            )
+            SELECT count(*)::int FROM done
+            """, logger: logger)
+        var accepted = 0
+        for try await n in rows.decode(Int.self) { accepted = n }
+        return accepted == 1
     }
 
     /// Records that the leased shard threw `error`: requeued after a backoff, or failed (with its

@@ -16,17 +16,24 @@ struct SummaryStore: Sendable {
         var shardsDone: Int
     }
 
-    /// Jobs whose results are all in (`final`) and running jobs with results newer than their
-    /// partial summary.
+    /// Running jobs with results newer than their partial summary, and jobs whose results are
+    /// all in (`final`; they move to 'aggregating' here).
     func due() async throws -> [Due] {
         let rows = try await client.query("""
-            SELECT id, kind, spec::text, state = 'aggregating', shards_done FROM jobs
-            WHERE state = 'aggregating' OR (state = 'running' AND shards_done > summary_shards)
-            ORDER BY state = 'aggregating' DESC, created_at
+            SELECT j.id, j.kind, j.spec::text, c.done = j.shards_total, c.done
+            FROM jobs j CROSS JOIN LATERAL (SELECT count(*)::int AS done FROM results r WHERE r.job_id = j.id) c
+            WHERE j.state IN ('running', 'aggregating') AND (c.done > j.summary_shards OR c.done = j.shards_total)
+            ORDER BY c.done = j.shards_total DESC, j.created_at
             """, logger: logger)
         var jobs: [Due] = []
         for try await (id, kind, spec, final, done) in rows.decode((UUID, String, String, Bool, Int).self) {
             jobs.append(Due(id: id, kind: kind, spec: spec, final: final, shardsDone: done))
+        }
+        for job in jobs where job.final {
+            try await client.query("""
+                UPDATE jobs SET state = 'aggregating', shards_done = \(job.shardsDone), updated_at = clock_timestamp()
+                WHERE id = \(job.id) AND state = 'running'
+                """, logger: logger)
         }
         return jobs
     }
@@ -36,13 +43,13 @@ struct SummaryStore: Sendable {
     func save(_ job: UUID, summary: String, shards: Int, final: Bool) async throws {
         if final {
             try await client.query("""
-                UPDATE jobs SET summary = \(summary)::jsonb, summary_shards = \(shards), state = 'succeeded',
+                UPDATE jobs SET summary = \(summary)::jsonb, summary_shards = \(shards), shards_done = \(shards), state = 'succeeded',
                     finished_at = clock_timestamp(), updated_at = clock_timestamp()
                 WHERE id = \(job) AND state = 'aggregating'
                 """, logger: logger)
         } else {
             try await client.query("""
-                UPDATE jobs SET summary = \(summary)::jsonb, summary_shards = \(shards), updated_at = clock_timestamp()
+                UPDATE jobs SET summary = \(summary)::jsonb, summary_shards = \(shards), shards_done = \(shards), updated_at = clock_timestamp()
                 WHERE id = \(job) AND state = 'running' AND summary_shards < \(shards)
                 """, logger: logger)
         }
