@@ -2,7 +2,8 @@
 # From nothing to a real result: installs what is missing, builds Seismo, trains a small CNN on
 # real Fashion-MNIST, and measures how fragile it is — the FI influence of every test image and
 # of a training subset (compared), and per-pixel influence maps of the 20 most influential
-# test images, drawn over the images.
+# test images, drawn over the images; then the same influence analysis on a local cluster
+# (PostgreSQL, a coordinator and two workers), whose files must be identical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,28 @@ echo "== influence maps (scales 1, 3, 5, 7) of the 20 most influential test imag
   --data "$fashion/t10k-images-idx3-ubyte.gz" --labels "$fashion/t10k-labels-idx1-ubyte.gz" \
   --top-of "$out/influence" --count 20 --scales 1,3,5,7 --out "$out/maps"
 
+echo "== the same influence analysis on a local cluster: PostgreSQL, a coordinator, 2 workers" >&2
+cluster_parent=$(mktemp -d)
+chmod 755 "$cluster_parent"  # the database may run as the postgres user
+export SEISMO="$seismo" SEISMO_CLUSTER_DIR="$cluster_parent/cluster" SEISMO_CACHE="$cluster_parent/cache"
+stop_cluster() { bash deploy/local-cluster.sh down >/dev/null 2>&1 || true; rm -rf "$cluster_parent"; }
+trap stop_cluster EXIT
+eval "$(bash deploy/local-cluster.sh up --workers 2)"
+job=$("$seismo" submit influence --model "$out/trained.onnx" \
+  --data "$fashion/t10k-images-idx3-ubyte.gz" --labels "$fashion/t10k-labels-idx1-ubyte.gz" \
+  --compare-data "$out/train5000.npy" --compare-labels "$out/train5000-labels.npy" \
+  --label-mode predicted --reference-epsilon 1e-3 --shard-size 500)
+"$seismo" watch "$job"
+"$seismo" workers
+"$seismo" export "$job" --out "$out/cluster-influence"
+if cmp -s "$out/influence/summary.json" "$out/cluster-influence/summary.json" \
+   && cmp -s "$out/influence/samples.csv" "$out/cluster-influence/samples.csv"; then
+  echo "the cluster's summary.json and samples.csv are byte-identical to seismo analyze's" >&2
+else
+  echo "the cluster's results differ from seismo analyze's" >&2
+  exit 1
+fi
+
 cat >&2 <<EOF_
 == results
   $out/trained.onnx              the trained CNN
@@ -54,4 +77,5 @@ cat >&2 <<EOF_
   $out/influence/samples.csv     one row per test image; samples_compare.csv for the training subset
   $out/maps/maps.npy             float32 maps, 20 × 4 scales × 1 × 28 × 28
   $out/maps/heatmaps/            PNG heatmaps of the 20 most influential test images over the images
+  $out/cluster-influence/        the same influence analysis, run by the local cluster (identical files)
 EOF_
