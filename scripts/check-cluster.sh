@@ -120,7 +120,21 @@ sleep 2
 bash "$root/deploy/postgres.sh" start "$SEISMO_CLUSTER_DIR/postgres" >/dev/null
 check_slow "$job" restarted-postgres
 echo "   the coordinator reconnected and the job finished" >&2
+
+echo "-- two coordinators serving one database: submit through one, work through the other" >&2
+second_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$seismo" coordinator --database-url "$(bash "$root/deploy/postgres.sh" url "$SEISMO_CLUSTER_DIR/postgres")" \
+  --listen "127.0.0.1:$second_port" --cache-dir "$work/second-cache" >"$SEISMO_CLUSTER_DIR/logs/second-coordinator.log" 2>&1 &
+second=$!
+extra_workers+=("$second")
+wait_until 30 "the second coordinator" python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "http://127.0.0.1:$second_port/readyz"
 stop_worker "$worker_pid"
+SEISMO_COORDINATOR="http://127.0.0.1:$second_port" start_worker second-worker --slots 1
+job=$("$seismo" submit influence "${slow[@]}" --shard-size 500 2>/dev/null)
+check_slow "$job" two-coordinators
+stop_worker "$worker_pid"
+stop_worker "$second"
+echo "   the job finished; either coordinator answers for it" >&2
 
 echo "-- fault: a shard that throws every time" >&2
 start_worker broken --slots 1 --cache-dir /proc/seismo-no-cache-here

@@ -149,6 +149,23 @@ final class APITests: XCTestCase {
             XCTAssertEqual(wrong.status, .unprocessableContent)
         }
     }
+
+    func testBodiesOverTheRouteLimitAnswer413AndMetricsAreExposedToReaders() async throws {
+        try await withServer { http, tokens, _ in
+            let huge = ByteBuffer(string: #"{"worker":"w","slots":1,"pad":""# + String(repeating: "x", count: APIRoute.claim.bodyLimit) + #""}"#)
+            let tooLarge = try await http.execute(uri: "/v1/leases/claim", method: .post, headers: self.headers(tokens[.worker]), body: huge)
+            XCTAssertEqual(tooLarge.status, .contentTooLarge)
+            let unknown = try await http.execute(uri: "/v1/leases/claim", method: .post, headers: self.headers(tokens[.worker]),
+                                                 body: ByteBuffer(string: #"{"worker":"w","slots":1,"slot":2}"#))
+            XCTAssertEqual(unknown.status, .badRequest)
+            XCTAssertTrue(String(buffer: unknown.body).contains("body.slot: unknown field"), String(buffer: unknown.body))
+            let metrics = try await http.execute(uri: "/metrics", method: .get, headers: self.headers(tokens[.read]))
+            XCTAssertEqual(metrics.status, .ok)
+            let text = String(buffer: metrics.body)
+            XCTAssertTrue(text.contains("# TYPE seismo_shards_completed_total counter"), text)
+            XCTAssertTrue(text.contains("seismo_http_requests_total"), text)
+        }
+    }
 }
 
 private func sha256Hex(_ data: Data) -> String {
