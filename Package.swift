@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "ONNX", "Protocol"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "CoordinatorTests", dependencies: [
-            "Coordinator", "Protocol", "Engine",
+            "Coordinator", "Protocol", "Engine", "Worker",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
