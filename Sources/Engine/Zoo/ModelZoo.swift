@@ -99,7 +99,7 @@ public enum ModelZoo {
         return g.gemm(g.flatten(g.globalAveragePool(y)), channels, s.classes)
     }
 
-    private static func model(_ g: GraphAssembler, _ s: Specification, logits: String) -> OnnxModel {
+    static func model(_ g: GraphAssembler, _ s: Specification, logits: String) -> OnnxModel {
         var nodes = g.nodes
         // Name the logits tensor "logits" through the last node's output.
         if let last = nodes.indices.last {
