@@ -82,10 +82,85 @@ public struct Certification: Codable, Equatable, Sendable {
 public struct PerturbationShardResult: Codable, Equatable, Sendable {
     public var shard: ShardSpec
     public var draws: [DrawMetrics]
+    /// Per sample: how many of this shard's draws flipped its prediction.
+    public var flipCounts: [Int]
+    public var unperturbedAccuracy: Double
     /// Computed by the shard holding draw 0 (nil for Gaussian noise or when not asked for).
     public var certification: Certification?
 
-    public init(shard: ShardSpec, draws: [DrawMetrics], certification: Certification?) {
-        (self.shard, self.draws, self.certification) = (shard, draws, certification)
+    public init(shard: ShardSpec, draws: [DrawMetrics], flipCounts: [Int], unperturbedAccuracy: Double, certification: Certification?) {
+        (self.shard, self.draws, self.flipCounts, self.unperturbedAccuracy, self.certification) = (shard, draws, flipCounts, unperturbedAccuracy, certification)
+    }
+}
+
+/// Mean, standard deviation (n − 1) and quantiles of one metric across draws.
+public struct Spread: Codable, Equatable, Sendable {
+    public var mean: Double
+    public var sd: Double
+    public var q05: Double
+    public var q50: Double
+    public var q95: Double
+
+    public init(mean: Double, sd: Double, q05: Double, q50: Double, q95: Double) {
+        (self.mean, self.sd, self.q05, self.q50, self.q95) = (mean, sd, q05, q50, q95)
+    }
+}
+
+/// One point of the curves: a layer selection at one ε.
+public struct SweepPoint: Codable, Equatable, Sendable {
+    public var selection: String
+    public var epsilon: Double
+    public var draws: Int
+    public var accuracy: Spread
+    public var flipRate: Spread
+    public var meanCrossEntropy: Spread
+    public var marginMean: Spread
+    public var marginQ05: Spread
+    public var marginQ50: Spread
+    public var marginQ95: Spread
+    /// Fraction of samples that no draw flipped: what was observed to be robust.
+    public var neverFlipped: Double
+    /// What was proven: certified fraction and accuracy (nil for Gaussian noise).
+    public var certifiedFraction: Double?
+    public var certifiedAccuracy: Double?
+
+    public init(selection: String, epsilon: Double, draws: Int, accuracy: Spread, flipRate: Spread, meanCrossEntropy: Spread,
+                marginMean: Spread, marginQ05: Spread, marginQ50: Spread, marginQ95: Spread, neverFlipped: Double,
+                certifiedFraction: Double?, certifiedAccuracy: Double?) {
+        (self.selection, self.epsilon, self.draws, self.accuracy, self.flipRate) = (selection, epsilon, draws, accuracy, flipRate)
+        (self.meanCrossEntropy, self.marginMean, self.marginQ05, self.marginQ50, self.marginQ95) = (meanCrossEntropy, marginMean, marginQ05, marginQ50, marginQ95)
+        (self.neverFlipped, self.certifiedFraction, self.certifiedAccuracy) = (neverFlipped, certifiedFraction, certifiedAccuracy)
+    }
+}
+
+/// Per layer selection: the smallest ε of the grid at which the mean accuracy has dropped by 1,
+/// 5 and 10 points (nil when it never does).
+public struct LayerSensitivity: Codable, Equatable, Sendable {
+    public var selection: String
+    public var epsilonDrop1: Double?
+    public var epsilonDrop5: Double?
+    public var epsilonDrop10: Double?
+
+    public init(selection: String, epsilonDrop1: Double?, epsilonDrop5: Double?, epsilonDrop10: Double?) {
+        (self.selection, self.epsilonDrop1, self.epsilonDrop5, self.epsilonDrop10) = (selection, epsilonDrop1, epsilonDrop5, epsilonDrop10)
+    }
+}
+
+public struct PerturbationSweepSummary: Codable, Equatable, Sendable {
+    public var target: PerturbationTarget
+    public var noise: WeightNoise
+    public var labelMode: LabelMode
+    public var samples: Int
+    public var unperturbedAccuracy: Double
+    public var epsilons: [Double]
+    public var selections: [String]
+    public var points: [SweepPoint]
+    /// Layers ranked by the ε at which they first cost 1 point of accuracy (most sensitive first).
+    public var sensitivity: [LayerSensitivity]
+
+    public init(target: PerturbationTarget, noise: WeightNoise, labelMode: LabelMode, samples: Int, unperturbedAccuracy: Double,
+                epsilons: [Double], selections: [String], points: [SweepPoint], sensitivity: [LayerSensitivity]) {
+        (self.target, self.noise, self.labelMode, self.samples, self.unperturbedAccuracy) = (target, noise, labelMode, samples, unperturbedAccuracy)
+        (self.epsilons, self.selections, self.points, self.sensitivity) = (epsilons, selections, points, sensitivity)
     }
 }

@@ -13,7 +13,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             Cook's local influence follow Shu & Zhu, "Sensitivity Analysis of Deep Neural Networks" \
             (AAAI 2019).
             """,
-        subcommands: [AnalyzeInfluence.self, AnalyzeMaps.self, AnalyzeParams.self])
+        subcommands: [AnalyzeInfluence.self, AnalyzeMaps.self, AnalyzeParams.self, AnalyzeSweep.self])
 }
 
 extension LabelMode: ExpressibleByArgument {}
@@ -56,6 +56,16 @@ struct LocalRunOptions: ParsableArguments {
 /// they make a job over files on this host, loaded and validated.
 protocol KindArguments: ParsableArguments {
     associatedtype A: Analysis
-    var common: InfluenceCommonOptions { get }
+    /// Samples (or draws) per shard.
+    var shardSize: Int { get }
     func localJob() throws -> LocalJob<A>
+}
+
+extension KindArguments where Self: InfluenceKindArguments {
+    var shardSize: Int { common.shardSize }
+}
+
+/// The influence kinds share their common options.
+protocol InfluenceKindArguments {
+    var common: InfluenceCommonOptions { get }
 }

@@ -28,14 +28,14 @@ struct AnalyzeInfluence: AsyncParsableCommand {
     func run() async throws {
         let runner = try arguments.localJob()
         let dir = try makeOutputDirectory(run.out)
-        let (summary, results) = try runner.run(label: "influence", threads: run.threads, shardSize: arguments.common.shardSize)
+        let (summary, results) = try runner.run(label: "influence", threads: run.threads, shardSize: arguments.shardSize)
         let files = try InfluenceExport.write(summary: summary, results: results, to: dir)
         print(SummaryReport.influence(summary))
         note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
     }
 }
 
-struct InfluenceArguments: KindArguments {
+struct InfluenceArguments: KindArguments, InfluenceKindArguments {
     @OptionGroup var common: InfluenceCommonOptions
     @Option(help: "A second set of samples to compare with (e.g. the training set).") var compareData: String?
     @Option(help: "Labels of the comparison set.") var compareLabels: String?

@@ -39,7 +39,7 @@ struct AnalyzeMaps: AsyncParsableCommand {
     func run() async throws {
         let runner = try arguments.localJob()
         let dir = try makeOutputDirectory(run.out)
-        let (summary, results) = try runner.run(label: "influence-maps", threads: run.threads, shardSize: arguments.common.shardSize)
+        let (summary, results) = try runner.run(label: "influence-maps", threads: run.threads, shardSize: arguments.shardSize)
         let files = try InfluenceMapsExport.write(job: runner.job, summary: summary, results: results, inputShape: runner.inputs.model.inputShape,
                                                   images: runner.inputs.primary.images, pictures: pictures, to: dir)
         print(SummaryReport.maps(summary))
@@ -54,7 +54,7 @@ func reportMapFiles(_ files: [String], in dir: URL) {
     if !pngs.isEmpty { note("heatmaps: \(pngs.count) pictures in \(dir.appendingPathComponent("heatmaps").path)/") }
 }
 
-struct MapsArguments: KindArguments {
+struct MapsArguments: KindArguments, InfluenceKindArguments {
     @OptionGroup var common: InfluenceCommonOptions
     @Option(help: "Odd window sides.") var scales: String = "1,3,5,7"
     @Option(help: "separate, joint or mean.") var channelMode: InfluenceMaps.ChannelMode = .separate

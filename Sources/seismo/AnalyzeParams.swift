@@ -26,14 +26,14 @@ struct AnalyzeParams: AsyncParsableCommand {
     func run() async throws {
         let runner = try arguments.localJob()
         let dir = try makeOutputDirectory(run.out)
-        let (summary, results) = try runner.run(label: "influence-params", threads: run.threads, shardSize: arguments.common.shardSize)
+        let (summary, results) = try runner.run(label: "influence-params", threads: run.threads, shardSize: arguments.shardSize)
         let files = try InfluenceParamsExport.write(summary: summary, results: results, to: dir)
         print(SummaryReport.params(summary))
         note("wrote \(files.map { dir.appendingPathComponent($0).path }.joined(separator: ", "))")
     }
 }
 
-struct ParamsArguments: KindArguments {
+struct ParamsArguments: KindArguments, InfluenceKindArguments {
     @OptionGroup var common: InfluenceCommonOptions
 
     func localJob() throws -> LocalJob<InfluenceParamsAnalysis> {

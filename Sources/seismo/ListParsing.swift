@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Foundation
 
 extension InfluenceMaps.ChannelMode: ExpressibleByArgument {}
 
@@ -20,4 +21,25 @@ func parseScales(_ text: String, imageSide: Int) throws -> [Int] {
         throw ValidationError("--scales: \(s) is not an odd window side between 1 and \(imageSide)")
     }
     return scales
+}
+
+/// "1e-4,3e-4,1e-3" → [1e-4, 3e-4, 1e-3], naming the option and the bad item on failure.
+func parseNumbers(_ text: String, option: String) throws -> [Double] {
+    try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
+        guard let value = Double(item.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("\(option) must be a comma-separated list of numbers; '\(item)' is not one")
+        }
+        return value
+    }
+}
+
+/// "MIN:MAX:COUNT" → COUNT log-spaced values from MIN to MAX (both > 0).
+func parseLogRange(_ text: String, option: String) throws -> [Double] {
+    let parts = text.split(separator: ":").map(String.init)
+    guard parts.count == 3, let lo = Double(parts[0]), let hi = Double(parts[1]), let count = Int(parts[2]),
+          lo > 0, hi >= lo, lo.isFinite, hi.isFinite, count >= 1 else {
+        throw ValidationError("\(option) must be MIN:MAX:COUNT with 0 < MIN ≤ MAX and COUNT ≥ 1, got '\(text)'")
+    }
+    guard count > 1 else { return [lo] }
+    return (0..<count).map { i in Foundation.exp(Foundation.log(lo) + (Foundation.log(hi) - Foundation.log(lo)) * Double(i) / Double(count - 1)) }
 }

@@ -17,7 +17,7 @@ struct SubmitCommand: AsyncParsableCommand {
               JOB=$(seismo submit influence --model m.onnx --data test.npy --labels y.npy)
               seismo watch $JOB && seismo export $JOB --out runs/influence
             """,
-        subcommands: [SubmitInfluence.self, SubmitMaps.self, SubmitParams.self])
+        subcommands: [SubmitInfluence.self, SubmitMaps.self, SubmitParams.self, SubmitSweep.self])
 }
 
 /// How the cluster runs a job.
@@ -69,8 +69,16 @@ func submitJob<K: KindArguments>(_ arguments: K, _ settings: SubmitSettings, _ c
         try await client.upload(artifact, bytes: try Data(contentsOf: url, options: .mappedIfSafe))
     }
     let spec = try SeismoJSON.decoder().decode(JSONValue.self, from: SeismoJSON.encoder(pretty: false).encode(local.job))
-    let response = try await client.submit(SubmitRequest(job: spec, shardSize: arguments.common.shardSize, priority: settings.priority,
+    let response = try await client.submit(SubmitRequest(job: spec, shardSize: arguments.shardSize, priority: settings.priority,
                                                          maxAttempts: settings.maxAttempts))
     note("job \(response.id.uuidString.lowercased()): \(response.shards) shards")
     print(response.id.uuidString.lowercased())
+}
+
+struct SubmitSweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "perturbation-sweep", abstract: AnalyzeSweep.configuration.abstract)
+    @OptionGroup var arguments: SweepArguments
+    @OptionGroup var settings: SubmitSettings
+    @OptionGroup var connection: ClusterConnection
+    func run() async throws { try await submitJob(arguments, settings, connection) }
 }

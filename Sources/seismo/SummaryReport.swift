@@ -81,4 +81,25 @@ enum SummaryReport {
 
     private static func g(_ v: Double) -> String { String(format: "%.3g", v) }
     private static func f(_ v: Double) -> String { String(format: "%.3f", v) }
+
+    static func sweep(_ s: PerturbationSweepSummary) -> String {
+        var out = [String(format: "%@ weight noise on %d samples (label mode %@); unperturbed accuracy %.4f",
+                          s.noise.rawValue, s.samples, s.labelMode.rawValue, s.unperturbedAccuracy)]
+        out.append("  layers                ε          accuracy (mean ± sd)   flip rate   never flipped  certified  cert. accuracy")
+        for p in s.points {
+            let proven = p.certifiedFraction.map { String(format: "%9.4f", $0) } ?? "        –"
+            let provenAccuracy = p.certifiedAccuracy.map { String(format: "%9.4f", $0) } ?? "        –"
+            let name = String(p.selection.prefix(20)).padding(toLength: 20, withPad: " ", startingAt: 0)
+            out.append("  " + name + String(format: "  %-9.3g  %.4f ± %.4f        %.4f      %.4f        ", p.epsilon, p.accuracy.mean,
+                                                  p.accuracy.sd, p.flipRate.mean, p.neverFlipped) + proven + "  " + provenAccuracy)
+        }
+        if s.selections.count > 1 {
+            out.append("  most sensitive first (smallest ε costing 1 / 5 / 10 points of accuracy):")
+            for l in s.sensitivity {
+                let cell = { (e: Double?) in e.map { String(format: "%.3g", $0) } ?? "–" }
+                out.append("    \(l.selection): \(cell(l.epsilonDrop1)) / \(cell(l.epsilonDrop5)) / \(cell(l.epsilonDrop10))")
+            }
+        }
+        return out.joined(separator: "\n")
+    }
 }

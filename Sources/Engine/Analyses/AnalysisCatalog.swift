@@ -15,6 +15,9 @@ public enum AnalysisCatalog {
         .influenceParams: AnyAnalysis(InfluenceParamsAnalysis.self) { job, summary, results, inputs, pictures, directory in
             try InfluenceParamsExport.write(summary: summary, results: results, to: directory)
         },
+        .perturbationSweep: AnyAnalysis(PerturbationSweepAnalysis.self) { job, summary, results, inputs, pictures, directory in
+            try PerturbationSweepExport.write(summary: summary, results: results, to: directory)
+        },
     ]
 
     /// The kind named `name`, or an error listing the kinds there are.

@@ -24,6 +24,7 @@ public final class AnalysisInputs: @unchecked Sendable {
     private let lock = NSLock()
     private var floatNetwork: Network<Float>?
     private var doubleNetwork: Network<Double>?
+    private var memos: [String: Any] = [:]
 
     public init(model: Model, primary: Samples, comparison: Samples? = nil, outlierLabels: [Bool]? = nil) {
         self.model = model
@@ -69,6 +70,21 @@ public final class AnalysisInputs: @unchecked Sendable {
 
     public func samples(_ set: SampleSet) -> Samples {
         set == .primary ? primary : comparison!
+    }
+
+    /// A value computed once per process from these inputs (e.g. the unperturbed logits).
+    func memo<T>(_ key: String, _ make: () -> T) -> T {
+        lock.lock()
+        if let value = memos[key] as? T {
+            lock.unlock()
+            return value
+        }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        memos[key] = value
+        lock.unlock()
+        return value
     }
 
     /// The network in the precision asked for, built once per process.
