@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The cluster as processes (deploy/local-cluster.sh: PostgreSQL, a coordinator, workers), checked
 # end to end:
-#  - same answers: every influence kind run by `seismo analyze` and by the cluster with 1 and with
+#  - same answers: every analysis kind run by `seismo analyze` and by the cluster with 1 and with
 #    3 workers gives byte-identical files;
 #  - faults: a worker killed with SIGKILL mid-shard, the coordinator killed with SIGKILL mid-job
 #    and restarted, PostgreSQL restarted mid-job — each job still finishes with every shard's
@@ -57,6 +57,8 @@ kinds() {
   same_answers "influence-$workers" influence "${files[@]}"
   same_answers "maps-$workers" influence-maps "${files[@]}" --indices 0,3,5,7 --scales 1,3 --channel-mode separate
   same_answers "params-$workers" influence-params "${files[@]}"
+  same_answers "sweep-$workers" perturbation-sweep --model "$golden/model.onnx" --data "$golden/inputs.npy" --labels "$golden/labels.npy" \
+    --epsilons 0,1e-3,1e-2,0.1 --draws 4 --layers each
 }
 
 echo "-- cluster: same answers as seismo analyze with 1 worker" >&2
