@@ -12,6 +12,20 @@ public enum PerturbationTarget: String, Codable, Sendable, CaseIterable {
     case input
 }
 
+/// The ball input perturbations are drawn from.
+public enum InputNorm: String, Codable, Sendable, CaseIterable {
+    case linf
+    case l2
+}
+
+/// FI and Jacobian norm per sample (from an `influence` run on the same data), to compare with
+/// the empirical flip radii of an input sweep.
+public struct InfluenceScores: Codable, Equatable, Sendable {
+    public var fi: [Double]
+    public var jacobianNorm: [Double]
+    public init(fi: [Double], jacobianNorm: [Double]) { (self.fi, self.jacobianNorm) = (fi, jacobianNorm) }
+}
+
 /// `perturbation-sweep`: accuracy, flips, margins and cross-entropy under random weight
 /// perturbations of growing size, with certified margins by interval bound propagation
 /// (Tsai, Hsu, Yu & Chen, NeurIPS 2021; MATH.md §2).
@@ -35,12 +49,19 @@ public struct PerturbationSweepOptions: AnalysisOptions {
     public var precision: NetworkPrecision
     /// Compute certified margins by interval bound propagation (uniform and relative noise).
     public var certify: Bool
+    /// Input sweeps: the ball, the data's valid range (filled from the data when not given), and
+    /// influence scores to correlate with the flip radii.
+    public var norm: InputNorm
+    public var validRange: ClosedRange<Double>?
+    public var influence: InfluenceScores?
 
     public init(target: PerturbationTarget = .weights, epsilons: [Double], draws: Int = 20, noise: WeightNoise = .uniform,
                 layers: [String]? = nil, eachLayer: Bool = false, weightsOnly: Bool = false, seed: UInt64 = 0,
-                labelMode: LabelMode = .true, precision: NetworkPrecision = .float, certify: Bool = true) {
+                labelMode: LabelMode = .true, precision: NetworkPrecision = .float, certify: Bool = true, norm: InputNorm = .linf,
+                validRange: ClosedRange<Double>? = nil, influence: InfluenceScores? = nil) {
         (self.target, self.epsilons, self.draws, self.noise, self.layers, self.eachLayer) = (target, epsilons, draws, noise, layers, eachLayer)
         (self.weightsOnly, self.seed, self.labelMode, self.precision, self.certify) = (weightsOnly, seed, labelMode, precision, certify)
+        (self.norm, self.validRange, self.influence) = (norm, validRange, influence)
     }
 }
 
@@ -146,6 +167,25 @@ public struct LayerSensitivity: Codable, Equatable, Sendable {
     }
 }
 
+/// Per sample, how far its input can move (input sweeps): the smallest ε of the grid at which a
+/// draw flipped its prediction, the largest ε at which it is certified, and how well FI and the
+/// Jacobian norm rank the fragile samples (Spearman against 1 / flip radius, never-flipped samples
+/// counting as 0).
+public struct InputRobustness: Codable, Equatable, Sendable {
+    public var flipRadius: [Double?]
+    public var certifiedRadius: [Double?]
+    public var flippedSamples: Int
+    public var spearmanFI: Double?
+    public var spearmanJacobianNorm: Double?
+    public var correlationSamples: Int
+
+    public init(flipRadius: [Double?], certifiedRadius: [Double?], flippedSamples: Int, spearmanFI: Double?,
+                spearmanJacobianNorm: Double?, correlationSamples: Int) {
+        (self.flipRadius, self.certifiedRadius, self.flippedSamples) = (flipRadius, certifiedRadius, flippedSamples)
+        (self.spearmanFI, self.spearmanJacobianNorm, self.correlationSamples) = (spearmanFI, spearmanJacobianNorm, correlationSamples)
+    }
+}
+
 public struct PerturbationSweepSummary: Codable, Equatable, Sendable {
     public var target: PerturbationTarget
     public var noise: WeightNoise
@@ -157,10 +197,12 @@ public struct PerturbationSweepSummary: Codable, Equatable, Sendable {
     public var points: [SweepPoint]
     /// Layers ranked by the ε at which they first cost 1 point of accuracy (most sensitive first).
     public var sensitivity: [LayerSensitivity]
+    /// Input sweeps only.
+    public var input: InputRobustness?
 
     public init(target: PerturbationTarget, noise: WeightNoise, labelMode: LabelMode, samples: Int, unperturbedAccuracy: Double,
-                epsilons: [Double], selections: [String], points: [SweepPoint], sensitivity: [LayerSensitivity]) {
+                epsilons: [Double], selections: [String], points: [SweepPoint], sensitivity: [LayerSensitivity], input: InputRobustness? = nil) {
         (self.target, self.noise, self.labelMode, self.samples, self.unperturbedAccuracy) = (target, noise, labelMode, samples, unperturbedAccuracy)
-        (self.epsilons, self.selections, self.points, self.sensitivity) = (epsilons, selections, points, sensitivity)
+        (self.epsilons, self.selections, self.points, self.sensitivity, self.input) = (epsilons, selections, points, sensitivity, input)
     }
 }

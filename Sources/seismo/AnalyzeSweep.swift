@@ -38,6 +38,8 @@ struct AnalyzeSweep: AsyncParsableCommand {
 }
 
 extension WeightNoise: ExpressibleByArgument {}
+extension PerturbationTarget: ExpressibleByArgument {}
+extension InputNorm: ExpressibleByArgument {}
 
 struct SweepArguments: KindArguments {
     @Option(help: "The ONNX classifier.") var model: String
@@ -56,12 +58,28 @@ struct SweepArguments: KindArguments {
     @Option(help: "Arithmetic of the network: float or double (bounds are always double).") var precision: NetworkPrecision = .float
     @Flag(help: "Skip the certified margins.") var noCertify = false
     @Option(help: "Draws per shard (results do not depend on it).") var shardSize: Int = 10
+    @Option(help: "weights, or input: perturb each sample's input instead.") var target: PerturbationTarget = .weights
+    @Option(help: "Input sweeps: the ball, linf or l2.") var norm: InputNorm = .linf
+    @Option(help: ArgumentHelp("Input sweeps: the data's valid range (default: its smallest and largest value).", valueName: "min:max"))
+    var validRange: String?
+    @Option(help: ArgumentHelp("Input sweeps: an `influence` output directory of the same data; its FI and Jacobian norms are rank-correlated with 1 / flip radius.",
+                               valueName: "dir"))
+    var influence: String?
 
     func validate() throws {
         guard (epsilons == nil) != (epsilonRange == nil) else { throw ValidationError("give --epsilons or --epsilon-range (one of them)") }
         _ = try grid()
         guard draws >= 1 else { throw ValidationError("--draws must be at least 1, got \(draws)") }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1, got \(shardSize)") }
+    }
+
+    private func parsedValidRange() throws -> ClosedRange<Double>? {
+        guard let validRange else { return nil }
+        let parts = validRange.split(separator: ":").map { Double($0) }
+        guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo.isFinite, hi.isFinite, lo < hi else {
+            throw ValidationError("--valid-range must be MIN:MAX with MIN < MAX, got '\(validRange)'")
+        }
+        return lo...hi
     }
 
     private func grid() throws -> [Double] {
@@ -74,9 +92,40 @@ struct SweepArguments: KindArguments {
 
     func localJob() throws -> LocalJob<PerturbationSweepAnalysis> {
         let names = layers == "all" || layers == "each" ? nil : layers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let weightTarget = target == .weights
         let options = PerturbationSweepOptions(
-            epsilons: try grid(), draws: draws, noise: noise, layers: names, eachLayer: layers == "each", weightsOnly: weightsOnly, seed: seed,
-            labelMode: labelMode ?? (labels == nil ? .predicted : .true), precision: precision, certify: !noCertify)
+            target: target, epsilons: try grid(), draws: draws, noise: noise, layers: weightTarget ? names : nil,
+            eachLayer: weightTarget && layers == "each", weightsOnly: weightsOnly, seed: seed,
+            labelMode: labelMode ?? (labels == nil ? .predicted : .true), precision: precision, certify: !noCertify, norm: norm,
+            validRange: try parsedValidRange(), influence: try influence.map(InfluenceColumns.read))
         return try LocalJob(PerturbationSweepAnalysis.self, model: model, data: data, labels: labels, options: options)
+    }
+}
+
+/// FI and Jacobian norm per sample from an `influence` output directory's samples.csv.
+enum InfluenceColumns {
+    static func read(directory: String) throws -> InfluenceScores {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("samples.csv").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CommandFailure("--influence: cannot read \(path) (the output directory of `seismo analyze influence`)")
+        }
+        let lines = text.split(separator: "\n")
+        let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
+        guard let index = header.firstIndex(of: "index"), let fi = header.firstIndex(of: "fi"), let jn = header.firstIndex(of: "jacobian_norm") else {
+            throw CommandFailure("--influence: \(path) has no index, fi and jacobian_norm columns")
+        }
+        var rows: [(Int, Double, Double)] = []
+        for (n, line) in lines.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count > max(index, fi, jn), let i = Int(cells[index]), let f = Double(cells[fi]), let j = Double(cells[jn]) else {
+                throw CommandFailure("--influence: \(path) line \(n + 2) is not a sample row")
+            }
+            rows.append((i, f, j))
+        }
+        rows.sort { $0.0 < $1.0 }
+        guard rows.map(\.0) == Array(0..<rows.count) else {
+            throw CommandFailure("--influence: \(path) must list every sample 0…N−1 once (run influence on the whole --data)")
+        }
+        return InfluenceScores(fi: rows.map(\.1), jacobianNorm: rows.map(\.2))
     }
 }

@@ -83,8 +83,8 @@ enum SummaryReport {
     private static func f(_ v: Double) -> String { String(format: "%.3f", v) }
 
     static func sweep(_ s: PerturbationSweepSummary) -> String {
-        var out = [String(format: "%@ weight noise on %d samples (label mode %@); unperturbed accuracy %.4f",
-                          s.noise.rawValue, s.samples, s.labelMode.rawValue, s.unperturbedAccuracy)]
+        var out = [String(format: "%@ %@ noise on %d samples (label mode %@); unperturbed accuracy %.4f",
+                          s.noise.rawValue, s.target == .input ? "input" : "weight", s.samples, s.labelMode.rawValue, s.unperturbedAccuracy)]
         out.append("  layers                ε          accuracy (mean ± sd)   flip rate   never flipped  certified  cert. accuracy")
         for p in s.points {
             let proven = p.certifiedFraction.map { String(format: "%9.4f", $0) } ?? "        –"
@@ -92,6 +92,13 @@ enum SummaryReport {
             let name = String(p.selection.prefix(20)).padding(toLength: 20, withPad: " ", startingAt: 0)
             out.append("  " + name + String(format: "  %-9.3g  %.4f ± %.4f        %.4f      %.4f        ", p.epsilon, p.accuracy.mean,
                                                   p.accuracy.sd, p.flipRate.mean, p.neverFlipped) + proven + "  " + provenAccuracy)
+        }
+        if let input = s.input {
+            out.append("  \(input.flippedSamples) of \(s.samples) samples flipped at some ε (their flip radii are in flip_radii.csv)")
+            if input.correlationSamples > 0 {
+                out.append(String(format: "  Spearman against 1 / flip radius over %d samples: FI %.3f, Jacobian norm %.3f",
+                                  input.correlationSamples, input.spearmanFI ?? .nan, input.spearmanJacobianNorm ?? .nan))
+            }
         }
         if s.selections.count > 1 {
             out.append("  most sensitive first (smallest ε costing 1 / 5 / 10 points of accuracy):")

@@ -60,4 +60,30 @@ final class PerturbationSweepTests: XCTestCase {
             }
         }
     }
+
+    /// Input sweeps: a sample that no ε certifies and that a draw flips at the smallest ε reports
+    /// that ε as its flip radius; no sample is flipped at an ε where it is certified; FI and the
+    /// Jacobian norm are rank-correlated with 1 / flip radius over every sample.
+    func testInputSweepFlipRadiiAndCorrelations() throws {
+        let influence = try LocalJob(InfluenceAnalysis.self, model: Golden.url("mlp_digits", "model.onnx"), data: Golden.url("mlp_digits", "inputs.npy"),
+                                     labels: Golden.url("mlp_digits", "labels.npy"), options: InfluenceOptions(labelMode: .true))
+        let rows = try influence.results(shardSize: 100).flatMap(\.samples).sorted { $0.index < $1.index }
+        let scores = InfluenceScores(fi: rows.map(\.fi), jacobianNorm: rows.map(\.jacobianNorm))
+        let epsilons = [4.0, 8]
+        let sweep = try job(PerturbationSweepOptions(target: .input, epsilons: epsilons, draws: 40, seed: 3, influence: scores), name: "mlp_digits")
+        XCTAssertEqual(sweep.job.options.validRange, 0...16, "the digits' valid range, read from the data")
+        let one = try sweep.summary(shardSize: 7, shuffled: true)
+        XCTAssertEqual(try SeismoJSON.encoder().encode(one), try SeismoJSON.encoder().encode(try sweep.summary(shardSize: 100)))
+        let input = try XCTUnwrap(one.input)
+        let flippedFirst = input.flipRadius.indices.filter { input.flipRadius[$0] == epsilons[0] && input.certifiedRadius[$0] == nil }
+        XCTAssertFalse(flippedFirst.isEmpty, "some sample certified nowhere flips at the smallest ε: \(input)")
+        for i in input.flipRadius.indices {
+            if let flip = input.flipRadius[i], let certified = input.certifiedRadius[i] {
+                XCTAssertLessThan(certified, flip, "sample \(i) flipped at an ε where it is certified")
+            }
+        }
+        XCTAssertEqual(input.correlationSamples, 8)
+        XCTAssertNotNil(input.spearmanFI)
+        XCTAssertNotNil(input.spearmanJacobianNorm)
+    }
 }

@@ -10,9 +10,6 @@ public enum PerturbationSweepAnalysis: Analysis {
 
     public static func validate(_ job: JobSpec<Options>, inputs: AnalysisInputs) throws {
         let o = job.options
-        guard o.target == .weights else {
-            throw AnalysisError("--target \(o.target.rawValue): only weight perturbations are available in this version")
-        }
         guard !o.epsilons.isEmpty else { throw AnalysisError("--epsilons: give at least one ε") }
         if let bad = o.epsilons.first(where: { !($0.isFinite && $0 >= 0) }) {
             throw AnalysisError("--epsilons: every ε must be a finite number ≥ 0, got \(bad)")
@@ -20,6 +17,17 @@ public enum PerturbationSweepAnalysis: Analysis {
         guard o.draws >= 1 else { throw AnalysisError("--draws must be at least 1, got \(o.draws)") }
         if o.labelMode == .true, inputs.primary.labels == nil {
             throw AnalysisError("--label-mode true needs --labels (or use --label-mode predicted)")
+        }
+        if o.target == .input {
+            guard o.noise != .relative else { throw AnalysisError("--noise relative applies to weights; input noise is uniform or gaussian") }
+            guard o.layers == nil, !o.eachLayer else { throw AnalysisError("--layers applies to weight sweeps, not to --target input") }
+            if let range = o.validRange, !(range.lowerBound.isFinite && range.upperBound.isFinite && range.lowerBound < range.upperBound) {
+                throw AnalysisError("--valid-range must be MIN:MAX with MIN < MAX, got \(range)")
+            }
+            if let scores = o.influence, scores.fi.count != inputs.primary.count || scores.jacobianNorm.count != inputs.primary.count {
+                throw AnalysisError("--influence: \(scores.fi.count) FI values for \(inputs.primary.count) samples; run `seismo analyze influence` on the same --data")
+            }
+            return
         }
         _ = try selections(o, model: inputs.model)
     }
@@ -31,10 +39,14 @@ public enum PerturbationSweepAnalysis: Analysis {
         if job.options.eachLayer, job.options.layers == nil {
             job.options.layers = PerturbedParameters.perturbableLayers(of: inputs.model).map(\.name)
         }
+        if job.options.target == .input, job.options.validRange == nil {
+            job.options.validRange = inputs.primary.images.valueRange
+        }
     }
 
     /// The layer selections: one of every chosen layer together, or each alone.
     static func selections(_ o: Options, model: Model) throws -> [(name: String, parameters: PerturbedParameters)] {
+        if o.target == .input { return [("input", PerturbedParameters(indices: []))] }
         let chosen = o.layers
         if o.eachLayer {
             let names = chosen ?? PerturbedParameters.perturbableLayers(of: model).map(\.name)
@@ -77,25 +89,35 @@ public enum PerturbationSweepAnalysis: Analysis {
         var draws: [DrawMetrics] = []
         for draw in shard.lower..<shard.upper {
             var generator = SeededGenerator(seed: SweepSeed.draw(o.seed, epsilon: shard.epsilon ?? 0, selection: shard.selection ?? 0, draw: draw))
-            let perturbed = WeightPerturbation.apply(selection.parameters, noise: o.noise, epsilon: epsilon, to: network, generator: &generator)
-            let logits = perturbed.logits(reference.images, threads: context.threads)
+            let logits: Tensor<S>
+            if o.target == .input {
+                let moved = InputPerturbation.apply(reference.images, noise: o.noise, norm: o.norm, epsilon: epsilon,
+                                                    validRange: o.validRange!, generator: &generator)
+                logits = network.logits(moved, threads: context.threads)
+            } else {
+                let perturbed = WeightPerturbation.apply(selection.parameters, noise: o.noise, epsilon: epsilon, to: network, generator: &generator)
+                logits = perturbed.logits(reference.images, threads: context.threads)
+            }
             draws.append(reference.metrics(draw: draw, logits: logits, flipCounts: &flipCounts))
             context.progress?(1)
         }
         var certification: Certification?
         if shard.lower == 0, o.certify, o.noise != .gaussian {
-            certification = try certify(selection.parameters, noise: o.noise, epsilon: epsilon, inputs: inputs, reference: reference,
-                                        threads: context.threads)
+            let network = inputs.network(Double.self)
+            // Input sweeps bound the ε-box around each sample (it contains the ℓ2 ball too).
+            let box = o.target == .input ? (epsilon, o.validRange!) : nil
+            let radii = o.target == .input ? [:] : selection.parameters.radii(network, noise: o.noise, epsilon: epsilon)!
+            certification = try certify(IntervalPropagation(network: network, radii: radii), inputBox: box, inputs: inputs,
+                                        reference: reference, threads: context.threads)
         }
         return PerturbationShardResult(shard: shard, draws: draws, flipCounts: flipCounts, unperturbedAccuracy: reference.accuracy,
                                        certification: certification)
     }
 
-    /// Interval bounds in Double over batches of samples.
-    private static func certify<S: EngineScalar>(_ parameters: PerturbedParameters, noise: WeightNoise, epsilon: Double, inputs: AnalysisInputs,
-                                                 reference: SweepReference<S>, threads: Int) throws -> Certification {
-        let network = inputs.network(Double.self)
-        let propagation = IntervalPropagation(network: network, radii: parameters.radii(network, noise: noise, epsilon: epsilon)!)
+    /// Interval bounds in Double over batches of samples; `inputBox` moves every input
+    /// coordinate by ±ε within the valid range.
+    private static func certify<S: EngineScalar>(_ propagation: IntervalPropagation, inputBox: (Double, ClosedRange<Double>)?,
+                                                 inputs: AnalysisInputs, reference: SweepReference<S>, threads: Int) throws -> Certification {
         let n = reference.count, k = inputs.model.classes, batch = 128
         var bounds = [Double](repeating: 0, count: n)
         let ranges = stride(from: 0, to: n, by: batch).map { $0..<min($0 + batch, n) }
@@ -107,7 +129,11 @@ public enum PerturbationSweepAnalysis: Analysis {
                     let range = ranges[r]
                     let x: Tensor<Double> = inputs.primary.images.items(Array(range), itemShape: inputs.model.inputShape)
                     do {
-                        let logits = try propagation.logitBounds(Interval(point: x))
+                        var input = Interval(point: x)
+                        if let (epsilon, range) = inputBox {
+                            input = Interval(lower: x.map { Swift.max($0 - epsilon, range.lowerBound) }, upper: x.map { Swift.min($0 + epsilon, range.upperBound) })
+                        }
+                        let logits = try propagation.logitBounds(input)
                         let lower = CertifiedMargins.lowerBounds(logits, labels: Array(reference.labels[range]), classes: k)
                         for (i, value) in zip(range, lower) { (base + i).pointee = value }
                     } catch {

@@ -5,7 +5,8 @@ import Protocol
 /// selection, ε and metric: mean, sd and quantiles across draws; the certified fraction and
 /// accuracy and the never-flipped fraction as single values); bounds.csv (per sample, its
 /// certified margin lower bound at each ε); accuracy.png (accuracy and certified accuracy
-/// against ε, log axis).
+/// against ε, log axis); for input sweeps flip_radii.csv (per sample the smallest ε at which a
+/// draw flipped it and the largest ε at which it is certified; empty when none).
 public enum PerturbationSweepExport {
     public static let curveColumns = ["layer", "epsilon", "metric", "mean", "sd", "q05", "q50", "q95"]
 
@@ -22,6 +23,12 @@ public enum PerturbationSweepExport {
                 }
             }
             try files.csv(header: ["layer", "epsilon", "index", "margin_lower_bound", "certified"], rows: rows, "bounds.csv")
+        }
+        if let input = summary.input {
+            let rows = input.flipRadius.indices.map { i in
+                [String(i), Cell.number(input.flipRadius[i]), Cell.number(input.certifiedRadius[i])]
+            }
+            try files.csv(header: ["index", "flip_radius", "certified_radius"], rows: rows, "flip_radii.csv")
         }
         try files.png(chart(summary).render(), "accuracy.png")
         return files.written
@@ -52,7 +59,7 @@ public enum PerturbationSweepExport {
             let proven = points.compactMap { p in p.certifiedAccuracy.map { (p.epsilon, $0) } }
             if !proven.isEmpty { series.append(.init(label: "\(name) certified", color: color, dashed: true, points: proven)) }
         }
-        return LineChart(title: "accuracy under \(summary.noise.rawValue) weight noise", xLabel: "epsilon (log scale)",
+        return LineChart(title: "accuracy under \(summary.noise.rawValue) \(summary.target == .input ? "input" : "weight") noise", xLabel: "epsilon (log scale)",
                          yLabel: "accuracy", yRange: 0...1, series: series)
     }
 }

@@ -6,7 +6,7 @@ import Protocol
 enum SweepAggregation {
     static func summarize(_ job: JobSpec<PerturbationSweepOptions>, results: [PerturbationShardResult]) -> PerturbationSweepSummary {
         let o = job.options
-        let names = o.eachLayer ? (o.layers ?? []) : [o.layers?.joined(separator: "+") ?? "all"]
+        let names = o.target == .input ? ["input"] : o.eachLayer ? (o.layers ?? []) : [o.layers?.joined(separator: "+") ?? "all"]
         let clean = results.first?.unperturbedAccuracy ?? .nan
         var points: [SweepPoint] = []
         for (s, name) in names.enumerated() {
@@ -29,7 +29,32 @@ enum SweepAggregation {
         let sensitivity = names.map { sensitivityOf($0, points: points, clean: clean) }.sorted(by: moreSensitive)
         return PerturbationSweepSummary(target: o.target, noise: o.noise, labelMode: o.labelMode, samples: job.inputs.primary.count,
                                         unperturbedAccuracy: clean, epsilons: o.epsilons, selections: names, points: points,
-                                        sensitivity: sensitivity)
+                                        sensitivity: o.target == .input ? [] : sensitivity,
+                                        input: o.target == .input ? inputRobustness(o, results: results) : nil)
+    }
+
+    /// Per sample: the smallest ε at which some draw flipped it, the largest ε at which it is
+    /// certified; and the rank correlations of FI and the Jacobian norm with 1 / flip radius.
+    private static func inputRobustness(_ o: PerturbationSweepOptions, results: [PerturbationShardResult]) -> InputRobustness {
+        let n = results.first?.flipCounts.count ?? 0
+        var flipRadius = [Double?](repeating: nil, count: n)
+        var certifiedRadius = [Double?](repeating: nil, count: n)
+        for (e, epsilon) in o.epsilons.enumerated() {
+            let parts = results.filter { $0.shard.epsilon ?? 0 == e }
+            for i in 0..<n where flipRadius[i] == nil && parts.contains(where: { $0.flipCounts[i] > 0 }) { flipRadius[i] = epsilon }
+            if let bounds = parts.first(where: { $0.certification != nil })?.certification?.marginLowerBounds {
+                for i in 0..<n where bounds[i] > 0 { certifiedRadius[i] = epsilon }
+            }
+        }
+        var spearmanFI: Double?, spearmanJN: Double?
+        if let scores = o.influence, n > 1 {
+            let fragility = flipRadius.map { r in r.map { $0 > 0 ? 1 / $0 : .infinity } ?? 0 }
+            let finite = fragility.map { $0.isFinite ? $0 : Double.greatestFiniteMagnitude }
+            spearmanFI = RankCorrelation.spearman(scores.fi, finite)
+            spearmanJN = RankCorrelation.spearman(scores.jacobianNorm, finite)
+        }
+        return InputRobustness(flipRadius: flipRadius, certifiedRadius: certifiedRadius, flippedSamples: flipRadius.compactMap { $0 }.count,
+                               spearmanFI: spearmanFI, spearmanJacobianNorm: spearmanJN, correlationSamples: o.influence == nil ? 0 : n)
     }
 
     private static func sensitivityOf(_ name: String, points: [SweepPoint], clean: Double) -> LayerSensitivity {
