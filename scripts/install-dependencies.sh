@@ -21,8 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c "import onnxruntime, onnx, numpy" >/dev/null 2>&1; then
-  echo "installing python packages: onnxruntime onnx numpy" >&2
-  python3 -m pip install -q onnxruntime onnx numpy 2>/dev/null \
-    || python3 -m pip install -q --break-system-packages onnxruntime onnx numpy
+python_packages=(onnxruntime onnx numpy pyyaml openapi-spec-validator)
+if ! python3 -c "import onnxruntime, onnx, numpy, yaml, openapi_spec_validator" >/dev/null 2>&1; then
+  echo "installing python packages: ${python_packages[*]}" >&2
+  python3 -m pip install -q "${python_packages[@]}" 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages "${python_packages[@]}"
 fi
