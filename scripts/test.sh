@@ -12,6 +12,7 @@ swift build -c release --product seismo
 bash scripts/check-end-to-end.sh "$(swift build -c release --show-bin-path)/seismo"
 bash scripts/check-coordinator.sh "$(swift build -c release --show-bin-path)/seismo"
 bash scripts/check-cluster.sh "$(swift build -c release --show-bin-path)/seismo"
+bash scripts/check-deploy-files.sh
 
 echo "== unit and golden tests" >&2
 swift build --build-tests
