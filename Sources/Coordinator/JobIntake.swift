@@ -49,20 +49,10 @@ struct JobIntake: Sendable {
 
     /// Copies the job's artifacts from the database to the cache (422 when one was not uploaded).
     private func fetch(_ inputs: JobInputs) async throws {
-        for artifact in inputs.artifacts where !cache.contains(artifact) {
-            guard let (stored, chunks) = try await artifacts.reference(artifact.sha256) else {
-                throw HTTPError(.unprocessableContent,
-                                message: "artifact \(artifact.name) (\(artifact.sha256)) has not been uploaded; PUT /v1/artifacts/\(artifact.sha256) first")
-            }
-            guard stored.bytes == artifact.bytes else {
-                throw HTTPError(.unprocessableContent, message: "artifact \(artifact.name): the job says \(artifact.bytes) bytes, the stored artifact has \(stored.bytes)")
-            }
-            var index = 0
-            try await cache.insert(stored) {
-                guard index < chunks else { return nil }
-                defer { index += 1 }
-                return try await artifacts.chunk(artifact.sha256, index: index)
-            }
+        do {
+            try await StoredArtifacts(artifacts: artifacts, cache: cache).fetch(inputs.artifacts)
+        } catch let missing as StoredArtifacts.Missing {
+            throw HTTPError(.unprocessableContent, message: missing.description)
         }
     }
 

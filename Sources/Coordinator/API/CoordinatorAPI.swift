@@ -19,6 +19,7 @@ public struct CoordinatorAPI: Sendable {
     let intake: JobIntake
     let callers: CallerCache
     let signal: ShardSignal?
+    let pictures: JobInputsCache
     let metrics: CoordinatorMetrics
     /// Lease length when a worker does not ask for one.
     public var defaultLeaseSeconds = 60.0
@@ -35,6 +36,7 @@ public struct CoordinatorAPI: Sendable {
         workers = WorkerStore(client: client, logger: logger)
         intake = JobIntake(jobs: jobs, artifacts: artifacts, cache: cache)
         callers = CallerCache(tokens: tokens)
+        pictures = JobInputsCache(artifacts: artifacts, cache: cache)
         self.signal = signal
         self.metrics = metrics
     }
@@ -52,6 +54,7 @@ public struct CoordinatorAPI: Sendable {
         addJobRoutes(to: router)
         addLeaseRoutes(to: router)
         addArtifactRoutes(to: router)
+        Dashboard(jobs: jobs, workers: workers, callers: callers, pictures: pictures).register(on: router)
         return router
     }
 
