@@ -4,7 +4,8 @@
 /// The factor F (D for the exact mode, D_ε for the reference mode) satisfies `1ᵀF = 0`, so
 /// `C = Fᵀ A_S F` always has the null vector u ∝ F⁻¹-preimage of p: `u = √p` (exact) or
 /// `u ∝ √p + ε` (reference). With Q (K × (K−1)) an orthonormal basis of u⊥ from one Householder
-/// reflection, `C = Q C' Qᵀ` where `C' = F'ᵀ A_S F'` and `F' = F Q`, and
+/// reflection, turned so that q_y lies along the first axis, `C = Q C' Qᵀ` where
+/// `C' = F'ᵀ A_S F'` and `F' = F Q`, and
 ///
 ///     FI = scale · Σ_{kept j} (w_jᵀ q_y)²        (w_j eigenvectors of C', q_y = Qᵀ e_y)
 ///
@@ -54,7 +55,7 @@ struct InfluenceFrame: Sendable {
             cutoff = .relative(InfluenceMeasure.exactTolerance)
         }
         saturated = scale * others
-        let q = Self.complementBasis(of: u)
+        let q = Self.aligningLabel(Self.complementBasis(of: u), k: k, y: y)
         var fq = [Double](repeating: 0, count: k * (k - 1))
         for i in 0..<k {
             for j in 0..<(k - 1) {
@@ -84,6 +85,29 @@ struct InfluenceFrame: Sendable {
             }
         }
         return q
+    }
+
+    /// Q turned within its column space so that q_y = Qᵀ e_y lies along the first axis, by one
+    /// Householder reflection H of those K − 1 coordinates (Q ← Q H). Any orthonormal basis of u⊥
+    /// gives the same FI; this one saves the spectral measure its first reflection, once per
+    /// window.
+    static func aligningLabel(_ q: [Double], k: Int, y: Int) -> [Double] {
+        let r = k - 1
+        var v = Array(q[(y * r)..<((y + 1) * r)])
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return q }
+        v[0] += v[0] >= 0 ? norm : -norm
+        let vv = v.reduce(0) { $0 + $1 * $1 }
+        var turned = q
+        for i in 0..<k {
+            var dot = 0.0
+            for j in 0..<r { dot += q[i * r + j] * v[j] }
+            let f = 2 * dot / vv
+            for j in 0..<r { turned[i * r + j] = q[i * r + j] - f * v[j] }
+        }
+        // Row y is exactly ∓‖q_y‖ e₀; rounding would leave traces in the other coordinates.
+        for j in 1..<r { turned[y * r + j] = 0 }
+        return turned
     }
 
     /// `J̃ = F'ᵀ J`: (K−1) × D from the K × D Jacobian (row-major).

@@ -11,10 +11,11 @@
 /// rotation, so four independent chains in lanes cost little more than one (eight lanes spill
 /// x86-64's sixteen vector registers and gain nothing). And only the eigenvalues near and below
 /// the cut matter: QL runs on the reversed tridiagonal, where the small eigenvalues settle first,
-/// and a lane stops as soon as a Sturm count puts everything still unconverged above the cut —
-/// its whole weight is kept without resolving it (`LaneQL.settle`). The cut itself, tol · λ_max,
-/// is bracketed before λ_max is known (Temple's bound); a lane with an eigenvalue inside that
-/// bracket runs to the end and is judged against the exact cut.
+/// and a lane stops as soon as it has converged as many eigenvalues below the cut as a Sturm
+/// count (one LDLᵀ before QL) finds in the whole matrix: everything still unconverged lies above
+/// the cut, and its whole weight is kept without resolving it (`LaneQL.settle`). The cut
+/// itself, tol · λ_max, is bracketed before λ_max is known (Temple's bound); a lane with an
+/// eigenvalue inside that bracket runs to the end and is judged against the exact cut.
 ///
 /// Where the lanes' control flow differs — a reflection a lane does not need, a sub-problem that
 /// has split, an eigenvalue that has converged — a lane's update is masked away instead of
@@ -45,38 +46,49 @@ struct SpectralMeasure {
                            q: UnsafePointer<Double>, relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
         precondition((relativeTolerance == nil) != (absoluteCut == nil), "give exactly one cut-off")
         let n = self.n
-        var qNorm2 = 0.0
-        for i in 0..<n { qNorm2 += q[i] * q[i] }
         return storage.withUnsafeMutableBufferPointer { buffer in
-            let a = buffer.baseAddress!
-            let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
-            let (e, z, masks) = (a + n * n + 3 * n, a + n * n + 4 * n, a + n * n + 5 * n)
-            for i in 0..<n {
-                for j in 0...i { a[i * n + j] = matrices[i * n + j] }
+            // Ten classes (n = 9) is the common case: a copy with n a constant lets the compiler
+            // unroll the short loops.
+            if n == 9 {
+                return Self.keptMass(matrices, n: 9, q: q, work: buffer.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
             }
-            Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
-            let band: CutBand
-            if let tolerance = relativeTolerance {
-                let (low, high) = Self.largestEigenvalueBounds(a, n: n)
-                band = CutBand(low: tolerance * low * (1 - 1e-6), high: tolerance * high * (1 + 1e-6))
-            } else {
-                band = CutBand(low: Lanes(repeating: absoluteCut!), high: Lanes(repeating: absoluteCut!))
-            }
-            // Reversed, so that QL (which settles the top of the matrix first) settles the small
-            // eigenvalues — which Householder leaves at the bottom — before the large ones.
-            for i in 0..<n {
-                let o = n - 1 - i
-                d[i] = a[o * n + o]
-                e[i] = o >= 1 ? a[o * n + o - 1] : .zero
-                z[i] = o == 0 ? Lanes(repeating: 1) : .zero
-            }
-            let early = LaneQL(d: d, e: e, z: z, masks: masks, n: n, band: band).run()
-            let full = Self.keptMass(values: d, firstComponents: z, n: n, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
-            return qNorm2 * select(early.settled, early.mass, full)
+            return Self.keptMass(matrices, n: n, q: q, work: buffer.baseAddress!, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
         }
     }
 
+    @inline(__always)
+    private static func keptMass(_ matrices: UnsafePointer<Lanes>, n: Int, q: UnsafePointer<Double>, work a: UnsafeMutablePointer<Lanes>,
+                                 relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
+        var qNorm2 = 0.0
+        for i in 0..<n { qNorm2 += q[i] * q[i] }
+        let (v, p, d) = (a + n * n, a + n * n + n, a + n * n + 2 * n)
+        let (e, z, masks) = (a + n * n + 3 * n, a + n * n + 4 * n, a + n * n + 5 * n)
+        for i in 0..<n {
+            for j in 0...i { a[i * n + j] = matrices[i * n + j] }
+        }
+        Self.tridiagonalise(a, n: n, q: q, v: v, p: p)
+        let band: CutBand
+        if let tolerance = relativeTolerance {
+            let (low, high) = Self.largestEigenvalueBounds(a, n: n)
+            band = CutBand(low: tolerance * low * (1 - 1e-6), high: tolerance * high * (1 + 1e-6))
+        } else {
+            band = CutBand(low: Lanes(repeating: absoluteCut!), high: Lanes(repeating: absoluteCut!))
+        }
+        // Reversed, so that QL (which settles the top of the matrix first) settles the small
+        // eigenvalues — which Householder leaves at the bottom — before the large ones.
+        for i in 0..<n {
+            let o = n - 1 - i
+            d[i] = a[o * n + o]
+            e[i] = o >= 1 ? a[o * n + o - 1] : .zero
+            z[i] = o == 0 ? Lanes(repeating: 1) : .zero
+        }
+        let early = LaneQL(d: d, e: e, z: z, masks: masks, n: n, band: band).run()
+        let full = Self.keptMass(values: d, firstComponents: z, n: n, relativeTolerance: relativeTolerance, absoluteCut: absoluteCut)
+        return qNorm2 * select(early.settled, early.mass, full)
+    }
+
     /// `Σ_{d_j > cut} z_j²` once every eigenvalue has converged.
+    @inline(__always)
     private static func keptMass(values d: UnsafeMutablePointer<Lanes>, firstComponents z: UnsafeMutablePointer<Lanes>, n: Int,
                                  relativeTolerance: Double?, absoluteCut: Double?) -> Lanes {
         let cut: Lanes
@@ -96,6 +108,7 @@ struct SpectralMeasure {
     /// diagonal entry; above, Temple's bound `ρ + e₀²/(ρ − b)` around the Rayleigh quotient
     /// ρ = d₀ of q (b a Gershgorin bound of the rest of the matrix, hence of λ₂), tight when q
     /// lies mostly along the top eigenvector as FI windows' q does; else Gershgorin's bound.
+    @inline(__always)
     private static func largestEigenvalueBounds(_ a: UnsafeMutablePointer<Lanes>, n: Int) -> (low: Lanes, high: Lanes) {
         let diagonal = { (i: Int) in a[i * n + i] }
         let off = { (i: Int) in i >= 0 && i + 1 < n ? magnitude(a[(i + 1) * n + i]) : Lanes.zero }
@@ -113,6 +126,7 @@ struct SpectralMeasure {
 
     /// Householder reduction to tridiagonal form with q mapped to e₀ (the first reflection maps
     /// q to e₀, the others leave e₀ alone), on the lower triangle.
+    @inline(__always)
     private static func tridiagonalise(_ a: UnsafeMutablePointer<Lanes>, n: Int, q: UnsafePointer<Double>,
                                        v: UnsafeMutablePointer<Lanes>, p: UnsafeMutablePointer<Lanes>) {
         for i in 0..<n { v[i] = Lanes(repeating: q[i]) }
@@ -130,6 +144,7 @@ struct SpectralMeasure {
 
     /// The Householder vector of x (in place) and α, per lane; the mask says which lanes have
     /// anything to reflect (x not already a multiple of e₀).
+    @inline(__always)
     private static func reflector(_ x: UnsafeMutablePointer<Lanes>, count: Int) -> (alpha: Lanes, apply: LaneMask) {
         var tail = Lanes.zero
         for i in 1..<max(count, 1) { tail += x[i] * x[i] }
@@ -142,6 +157,7 @@ struct SpectralMeasure {
     /// A ← H A H on the trailing block, on the lower triangle: the symmetric rank-2 update
     /// A − v wᵀ − w vᵀ with w = p − (β/2)(vᵀp) v, p = β A v. Lanes outside `apply` get β = 0,
     /// which makes p = 0 and the update an exact no-op.
+    @inline(__always)
     private static func reflect(_ a: UnsafeMutablePointer<Lanes>, n: Int, from s: Int, v: UnsafeMutablePointer<Lanes>,
                                 p: UnsafeMutablePointer<Lanes>, where apply: LaneMask) {
         let length = n - s
@@ -195,6 +211,7 @@ private struct LaneQL {
 
     /// Runs until every lane has converged or settled early; returns the settled lanes and
     /// their kept mass `Σ z²` (the caller sums the rest from the converged eigenvalues).
+    @inline(__always)
     func run() -> (settled: LaneMask, mass: Lanes) {
         var settled = LaneMask.none, mass = Lanes.zero, undecided = LaneMask.none
         guard n > 1 else { return (settled, mass) }
@@ -205,6 +222,7 @@ private struct LaneQL {
             norm = select(LaneMask(row .>= norm), row, norm)
         }
         let negligible = Double.ulpOfOne * norm
+        let below = count(atMost: band.high)
         // Indices in Doubles: lane compares then need no 64-bit integer vector compares.
         var l = Lanes.zero, sweeps = Lanes.zero
         let last = Lanes(repeating: Double(n - 1))
@@ -217,7 +235,7 @@ private struct LaneQL {
             l = top
             if first || (advanced & ~settled).any {
                 first = false
-                let check = settle(from: l, undecided: &undecided)
+                let check = settle(from: l, below: below, undecided: &undecided)
                 let now = check.settled & ~settled
                 mass = select(now, check.mass, mass)
                 settled = settled | now
@@ -238,27 +256,36 @@ private struct LaneQL {
     }
 
     /// Lanes whose answer no longer depends on the unconverged block [l, n): every eigenvalue
-    /// that has converged (indices below l) lies clear of the cut band, and a Sturm count
-    /// (LDLᵀ of the block minus `band.high`, all pivots positive) puts every eigenvalue of the
-    /// block above it. Their kept mass is the converged eigenvalues' above the band plus the
-    /// block's whole weight. A converged eigenvalue inside the band makes its lane undecided:
-    /// it runs to the end and is judged against the exact cut.
+    /// that has converged (indices below l) lies clear of the cut band, and as many of them lie
+    /// below it as T has in all (`below`, a Sturm count), so every eigenvalue of the block lies
+    /// above it. Their kept mass is the converged eigenvalues' above the band plus the block's
+    /// whole weight. A converged eigenvalue inside the band makes its lane undecided: it runs to
+    /// the end and is judged against the exact cut.
     @inline(__always)
-    private func settle(from l: Lanes, undecided: inout LaneMask) -> (settled: LaneMask, mass: Lanes) {
-        var mass = Lanes.zero, above = ~LaneMask.none, pivot = Lanes(repeating: 1)
+    private func settle(from l: Lanes, below: Lanes, undecided: inout LaneMask) -> (settled: LaneMask, mass: Lanes) {
+        var mass = Lanes.zero, counted = Lanes.zero
         for i in 0..<n {
-            let index = Lanes(repeating: Double(i))
-            let converged = LaneMask(index .< l)
-            let inBand = LaneMask(d[i] .> band.low) & LaneMask(d[i] .<= band.high)
-            undecided = undecided | (converged & inBand)
-            let weight = z[i] * z[i]
-            mass += select(converged & ~LaneMask(d[i] .> band.high), .zero, weight)
-            let coupling = i > 0 ? select(LaneMask(index .> l), e[i - 1] * e[i - 1] / pivot, .zero) : .zero
-            let next = d[i] - band.high - coupling
-            above = above & (converged | LaneMask(next .> 0))
-            pivot = select(converged, pivot, next)
+            let converged = LaneMask(Lanes(repeating: Double(i)) .< l)
+            let low = converged & ~LaneMask(d[i] .> band.high)
+            undecided = undecided | (low & LaneMask(d[i] .> band.low))
+            counted += select(low, Lanes(repeating: 1), .zero)
+            mass += select(low, .zero, z[i] * z[i])
         }
-        return (above & ~undecided, mass)
+        return (LaneMask(counted .== below) & ~undecided, mass)
+    }
+
+    /// Per lane, how many eigenvalues of T are at most `shift`: the pivots of LDLᵀ of T − shift
+    /// that are not positive (Sylvester's inertia; a zero or NaN pivot can only overcount, which
+    /// never settles a lane early).
+    @inline(__always)
+    private func count(atMost shift: Lanes) -> Lanes {
+        var count = Lanes.zero, pivot = Lanes(repeating: 1)
+        for i in 0..<n {
+            let coupling = i > 0 ? e[i - 1] * e[i - 1] / pivot : .zero
+            pivot = d[i] - shift - coupling
+            count += select(LaneMask(pivot .> 0), .zero, Lanes(repeating: 1))
+        }
+        return count
     }
 
     /// Per lane, the first index l' ≥ l with a non-negligible e_l' (n − 1 when there is none:
