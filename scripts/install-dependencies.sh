@@ -9,6 +9,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist postgresql)
+# The test command also renders the dashboard in a real browser.
+if [ "${1:-}" = "--for-tests" ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -27,6 +27,7 @@ enum HTML {
         <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="icon" href="data:,"/>
         \(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\"/>" } ?? "")
         <title>\(escape(title)) · Seismo</title>
         <style>\(style)</style>

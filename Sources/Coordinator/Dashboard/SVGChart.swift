@@ -47,9 +47,11 @@ enum SVGChart {
         let top = Double(h.counts.max() ?? 1)
         let px = { (v: Double) in f.left + (map(v) - lo) / span * f.plotWidth }
         var svg = open(f, title: title)
-        for t in 0...4 {
-            let y = f.top + f.plotHeight * (1 - Double(t) / 4)
-            svg += line(f.left, y, f.left + f.plotWidth, y, color: "#eee") + text(String(Int((top * Double(t) / 4).rounded())), x: f.left - 6, y: y + 4, anchor: "end")
+        // Whole-count ticks, at most five.
+        let step = max(1, Int((top / 4).rounded(.up)))
+        for count in stride(from: 0, through: Int(top), by: step) {
+            let y = f.top + f.plotHeight * (1 - Double(count) / max(top, 1))
+            svg += line(f.left, y, f.left + f.plotWidth, y, color: "#eee") + text(String(count), x: f.left - 6, y: y + 4, anchor: "end")
         }
         for (i, count) in h.counts.enumerated() where count > 0 {
             let (x0, x1) = (px(h.edges[i]), px(h.edges[i + 1]))
@@ -58,7 +60,7 @@ enum SVGChart {
         }
         for t in 0...4 {
             let value = lo + span * Double(t) / 4
-            let label = logarithmic ? String(format: "1e%.1f", value) : String(format: "%.3g", value)
+            let label = logarithmic ? String(format: "1e%.1f", value) : String(format: span < 1e-3 * max(abs(hi), 1) ? "%.6g" : "%.3g", value)
             svg += text(label, x: f.left + f.plotWidth * Double(t) / 4, y: f.top + f.plotHeight + 16, anchor: "middle")
         }
         svg += axes(f, xLabel: xLabel + (logarithmic ? " (log scale)" : ""), yLabel: "samples")
@@ -107,7 +109,7 @@ enum SVGChart {
     static func boxes(_ entries: [(label: String, quantiles: [Double])], title: String, yLabel: String) -> String {
         var f = Frame()
         f.width = max(560, 60 + Double(entries.count) * 56)
-        f.bottom = 90
+        f.bottom = 130
         let values = entries.flatMap(\.quantiles).filter { $0 > 0 }
         guard let vmin = values.min(), let vmax = values.max() else { return "" }
         let (lo, hi) = (floor(log10(vmin)), max(ceil(log10(vmax)), floor(log10(vmin)) + 1))
@@ -124,7 +126,7 @@ enum SVGChart {
             svg += line(x, q[0], x, q[4], color: "#555")
                 + "<rect x=\"\(fmt(x - step * 0.3))\" y=\"\(fmt(q[3]))\" width=\"\(fmt(step * 0.6))\" height=\"\(fmt(max(q[1] - q[3], 1)))\" fill=\"#9cc3ea\" stroke=\"#1f3b57\"/>"
                 + line(x - step * 0.3, q[2], x + step * 0.3, q[2], color: "#1f3b57", width: 2)
-                + text(String(e.label.suffix(14)), x: x + 4, y: f.top + f.plotHeight + 6, size: 10, anchor: "end", rotate: true)
+                + text(String(e.label.suffix(22)), x: x + 4, y: f.top + f.plotHeight + 6, size: 10, anchor: "end", rotate: true)
         }
         return svg + axes(f, xLabel: "layer (network depth →)", yLabel: yLabel) + "</svg>"
     }

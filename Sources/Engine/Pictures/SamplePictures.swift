@@ -4,10 +4,11 @@ import Protocol
 /// PNG pictures of a job's samples, for the dashboard: a sample's image, and its influence maps
 /// drawn over it (the same figure `seismo analyze influence-maps` writes).
 public enum SamplePictures {
-    /// The sample's image (grey for one channel, RGB for three), `scale` screen pixels per pixel.
-    public static func image(_ images: NDArray, index: Int, inputShape: [Int], scale: Int = 3) -> Data {
+    /// The sample's image (grey for one channel, RGB for three), enlarged to about 72 pixels wide.
+    public static func image(_ images: NDArray, index: Int, inputShape: [Int]) -> Data {
         let item: Tensor<Float> = images.items([index], itemShape: inputShape)
         let (c, h, w) = inputShape.count == 3 ? (inputShape[0], inputShape[1], inputShape[2]) : (1, 1, inputShape.reduce(1, *))
+        let scale = max(1, 72 / w)
         let range = images.valueRange
         let plane = h * w
         var canvas = Canvas(width: w * scale, height: h * scale)
