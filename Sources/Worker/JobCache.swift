@@ -44,14 +44,8 @@ actor JobCache {
     private static func open(_ id: UUID, kind: String, client: CoordinatorClient, artifacts: ArtifactCache) async throws -> OpenJob {
         let analysis = try AnalysisCatalog.kind(named: kind)
         let spec = try await client.spec(id)
-        for artifact in try AnyAnalysis.artifacts(spec: spec).artifacts where !artifacts.contains(artifact) {
-            let chunks = (artifact.bytes + ArtifactChunking.size - 1) / ArtifactChunking.size
-            var index = 0
-            try await artifacts.insert(artifact) {
-                guard index < max(chunks, 1) else { return nil }
-                defer { index += 1 }
-                return try await client.artifactChunk(artifact.sha256, index: index)
-            }
+        for artifact in try AnyAnalysis.artifacts(spec: spec).artifacts {
+            try await artifacts.fetch(artifact) { try await client.artifactChunk(artifact.sha256, index: $0) }
         }
         return try await OffloadedWork.run { try analysis.open(spec: spec, resolver: artifacts) }
     }

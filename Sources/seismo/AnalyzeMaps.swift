@@ -82,12 +82,7 @@ struct MapsArguments: KindArguments, InfluenceKindArguments {
     }
 
     private func parsedValidRange() throws -> ClosedRange<Double>? {
-        guard let validRange else { return nil }
-        let parts = validRange.split(separator: ":").map { Double($0) }
-        guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo.isFinite, hi.isFinite, lo < hi else {
-            throw ValidationError("--valid-range must be MIN:MAX with MIN < MAX, got '\(validRange)'")
-        }
-        return lo...hi
+        try validRange.map { try parseRange($0, option: "--valid-range") }
     }
 
     private func selectedIndices() throws -> [Int]? {

@@ -131,13 +131,7 @@ enum JobExport {
         let cache = try ArtifactCache(directory: URL(fileURLWithPath: defaultArtifactCache()))
         for artifact in try AnyAnalysis.artifacts(spec: spec).artifacts where !cache.contains(artifact) {
             note("\(artifact.name): fetching \(artifact.bytes) bytes")
-            let chunks = max(1, (artifact.bytes + ArtifactChunking.size - 1) / ArtifactChunking.size)
-            var index = 0
-            try await cache.insert(artifact) {
-                guard index < chunks else { return nil }
-                defer { index += 1 }
-                return try await client.artifactChunk(artifact.sha256, index: index)
-            }
+            try await cache.fetch(artifact) { try await client.artifactChunk(artifact.sha256, index: $0) }
         }
         let inputs = try AnalysisInputs.load(AnyAnalysis.artifacts(spec: spec), resolver: cache)
         let files = try analysis.export(spec: spec, summary: summary, results: results, inputs: inputs, pictures: pictures, to: directory)

@@ -43,3 +43,12 @@ func parseLogRange(_ text: String, option: String) throws -> [Double] {
     guard count > 1 else { return [lo] }
     return (0..<count).map { i in Foundation.exp(Foundation.log(lo) + (Foundation.log(hi) - Foundation.log(lo)) * Double(i) / Double(count - 1)) }
 }
+
+/// "MIN:MAX" → MIN...MAX (finite, MIN < MAX).
+func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
+    let parts = text.split(separator: ":").map { Double($0) }
+    guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo.isFinite, hi.isFinite, lo < hi else {
+        throw ValidationError("\(option) must be MIN:MAX with MIN < MAX, got '\(text)'")
+    }
+    return lo...hi
+}

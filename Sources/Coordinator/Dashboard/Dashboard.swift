@@ -14,7 +14,6 @@ struct Dashboard: Sendable {
     let pictures: JobInputsCache
 
     static let cookie = "seismo_token"
-    static let routes = ["/dashboard", "/dashboard/login", "/dashboard/jobs/:id", "/dashboard/jobs/:id/cancel"]
 
     func register(on router: Router<CoordinatorContext>) {
         router.get("/dashboard") { request, _ in

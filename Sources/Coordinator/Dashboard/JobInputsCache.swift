@@ -36,15 +36,10 @@ struct StoredArtifacts: Sendable {
     /// Throws `missing` for the first artifact that was never uploaded.
     func fetch(_ references: [ArtifactReference]) async throws {
         for artifact in references where !cache.contains(artifact) {
-            guard let (stored, chunks) = try await artifacts.reference(artifact.sha256), stored.bytes == artifact.bytes else {
+            guard let (stored, _) = try await artifacts.reference(artifact.sha256), stored.bytes == artifact.bytes else {
                 throw Missing(artifact: artifact)
             }
-            var index = 0
-            try await cache.insert(stored) {
-                guard index < chunks else { return nil }
-                defer { index += 1 }
-                return try await artifacts.chunk(artifact.sha256, index: index)
-            }
+            try await cache.fetch(stored) { try await artifacts.chunk(artifact.sha256, index: $0) ?? Data() }
         }
     }
 

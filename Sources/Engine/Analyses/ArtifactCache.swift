@@ -35,6 +35,19 @@ public struct ArtifactCache: ArtifactResolver {
         return file(artifact.sha256)
     }
 
+    /// Fetches the artifact chunk by chunk (`chunk(i)` for i in 0..<chunks, chunks of
+    /// `ArtifactChunking.size`) unless it is already here.
+    public func fetch(_ artifact: ArtifactReference, chunk: (Int) async throws -> Data) async throws {
+        guard !contains(artifact) else { return }
+        let chunks = max(1, (artifact.bytes + ArtifactChunking.size - 1) / ArtifactChunking.size)
+        var index = 0
+        try await insert(artifact) {
+            guard index < chunks else { return nil }
+            defer { index += 1 }
+            return try await chunk(index)
+        }
+    }
+
     /// Writes the artifact from its chunks (`next` returns nil after the last), verifying size
     /// and SHA-256 before the file becomes visible.
     public func insert(_ artifact: ArtifactReference, chunks next: () async throws -> Data?) async throws {

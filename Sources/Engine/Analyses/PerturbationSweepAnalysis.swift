@@ -1,3 +1,4 @@
+import Foundation
 import Protocol
 
 /// `perturbation-sweep`: random perturbations of the chosen layers' weights at each ε of a grid
@@ -121,7 +122,7 @@ public enum PerturbationSweepAnalysis: Analysis {
         let n = reference.count, k = inputs.model.classes, batch = 128
         var bounds = [Double](repeating: 0, count: n)
         let ranges = stride(from: 0, to: n, by: batch).map { $0..<min($0 + batch, n) }
-        var failure: Error?
+        let failure = FirstError()
         bounds.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             parallelChunks(count: ranges.count, threads: threads) { chunk in
@@ -137,12 +138,12 @@ public enum PerturbationSweepAnalysis: Analysis {
                         let lower = CertifiedMargins.lowerBounds(logits, labels: Array(reference.labels[range]), classes: k)
                         for (i, value) in zip(range, lower) { (base + i).pointee = value }
                     } catch {
-                        failure = error
+                        failure.record(error)
                     }
                 }
             }
         }
-        if let failure { throw AnalysisError("certified margins: \(failure)") }
+        if let error = failure.error { throw AnalysisError("certified margins: \(error)") }
         let certified = bounds.map { $0 > 0 }
         let correct = zip(certified.indices, certified).filter { i, c in c && reference.correct[i] }.count
         return Certification(certifiedFraction: Double(certified.filter { $0 }.count) / Double(max(n, 1)),
@@ -154,3 +155,11 @@ public enum PerturbationSweepAnalysis: Analysis {
     }
 }
 
+
+/// The first error thrown by any of several threads.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Error?
+    func record(_ error: Error) { lock.withLock { if first == nil { first = error } } }
+    var error: Error? { lock.withLock { first } }
+}

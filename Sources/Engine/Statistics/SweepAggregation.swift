@@ -48,10 +48,10 @@ enum SweepAggregation {
         }
         var spearmanFI: Double?, spearmanJN: Double?
         if let scores = o.influence, n > 1 {
-            let fragility = flipRadius.map { r in r.map { $0 > 0 ? 1 / $0 : .infinity } ?? 0 }
-            let finite = fragility.map { $0.isFinite ? $0 : Double.greatestFiniteMagnitude }
-            spearmanFI = RankCorrelation.spearman(scores.fi, finite)
-            spearmanJN = RankCorrelation.spearman(scores.jacobianNorm, finite)
+            // ε = 0 moves nothing, so a flip radius is positive; never flipped counts as 0.
+            let fragility = flipRadius.map { r in r.map { 1 / $0 } ?? 0 }
+            spearmanFI = RankCorrelation.spearman(scores.fi, fragility)
+            spearmanJN = RankCorrelation.spearman(scores.jacobianNorm, fragility)
         }
         return InputRobustness(flipRadius: flipRadius, certifiedRadius: certifiedRadius, flippedSamples: flipRadius.compactMap { $0 }.count,
                                spearmanFI: spearmanFI, spearmanJacobianNorm: spearmanJN, correlationSamples: o.influence == nil ? 0 : n)
