@@ -46,7 +46,10 @@ extension Network {
             grads[node.output] = nil
             let needs = node.inputs.map { need(for: $0, live: live, wanted: wanted, request: request) }
             if needs.allSatisfy({ $0 == .none }) { continue }
-            let step = BackwardStep(inputs: node.inputs.map { tensor($0, in: pass.values) },
+            var inputs = node.inputs.map { tensor($0, in: pass.values) }
+            // A frozen pass takes its kinks' derivatives from the base pass's branches.
+            if let base = pass.decisions?.activationInputs[k] { inputs[0] = base }
+            let step = BackwardStep(inputs: inputs,
                                     output: pass.values[node.output]!, memo: pass.memos[k],
                                     needs: needs, replication: replication,
                                     filters: FilterLookup(cache: filterCache, node: k))

@@ -45,13 +45,15 @@ public struct ForwardPass<S: EngineScalar>: Sendable {
     var values: [Tensor<S>?]
     var memos: [NodeMemo<S>?]
     public var logits: Tensor<S>
+    /// The frozen branches the pass ran on, if any (its backward pass uses them too).
+    var decisions: KinkDecisions<S>?
 }
 
 extension Network {
     /// Runs the graph up to the logits on a batch `[N] + inputShape`, keeping every activation.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    public func forward(_ input: Tensor<S>, mode: ForwardMode = .inference) -> ForwardPass<S> {
+    public func forward(_ input: Tensor<S>, mode: ForwardMode = .inference, frozen decisions: KinkDecisions<S>? = nil) -> ForwardPass<S> {
         let batch = input.shape[0]
         precondition(input.count == batch * model.inputCount,
                      "input of shape \(input.shape) does not match the model input \(model.inputShape)")
@@ -61,12 +63,13 @@ extension Network {
         for (k, node) in model.nodes.enumerated() {
             let inputs = node.inputs.map { tensor($0, in: values) }
             let filters = FilterLookup(cache: filterCache, node: k)
-            let (y, memo) = node.operation.forward(inputs, batch: batch, mode: mode, filters: filters)
+            let (y, memo) = decisions?.forward(node: k, node.operation, inputs, batch: batch)
+                ?? node.operation.forward(inputs, batch: batch, mode: mode, filters: filters)
             values[node.output] = y
             memos[k] = memo
         }
         let logits = values[model.logitsActivation]!.reshaped([batch, model.classes])
-        return ForwardPass(batch: batch, values: values, memos: memos, logits: logits)
+        return ForwardPass(batch: batch, values: values, memos: memos, logits: logits, decisions: decisions)
     }
 
     /// Logits `[N, K]` of a batch.

@@ -32,6 +32,34 @@ struct Activation: Sendable {
         }
     }
 
+    /// Whether the function has a kink (a point where its derivative jumps).
+    var hasKink: Bool {
+        switch function {
+        case .relu, .leakyRelu, .clip: true
+        case .sigmoid, .tanh: false
+        }
+    }
+
+    /// y = f(x) on the branch each element of `base` is on (for `KinkDecisions`).
+    func forward<S: EngineScalar>(_ x: Tensor<S>, branchesOf base: Tensor<S>) -> Tensor<S> {
+        guard hasKink else { return forward(x) }
+        return Tensor(uninitialized: x.shape) { out in
+            x.scalars.withUnsafeBufferPointer { input in
+                base.scalars.withUnsafeBufferPointer { b in
+                    switch function {
+                    case .relu:
+                        for i in out.indices { out[i] = b[i] > 0 ? input[i] : 0 }
+                    case .leakyRelu(let alpha):
+                        for i in out.indices { out[i] = b[i] > 0 ? input[i] : input[i] * S(alpha) }
+                    case .clip(let lo, let hi):
+                        for i in out.indices { out[i] = b[i] < S(lo) ? S(lo) : (b[i] > S(hi) ? S(hi) : input[i]) }
+                    case .sigmoid, .tanh: break
+                    }
+                }
+            }
+        }
+    }
+
     /// dx = dy · f'(x), with x (and y) of the forward sample b / replication.
     func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
         guard step.needs[0] != .none else { return [nil] }

@@ -57,6 +57,21 @@ struct Pooling: Sendable {
         return (y, kind == .max ? .indices(argmax) : nil)
     }
 
+    /// A max-pool that takes each output from the given source element (`KinkDecisions`).
+    func forward<S: EngineScalar>(_ x: Tensor<S>, batch: Int, argmax: [Int32]) -> Tensor<S> {
+        let (inPlane, outPlane) = (windows.inputPlane, windows.outputPlane)
+        return Tensor(uninitialized: [batch] + outputItemShape) { y in
+            x.scalars.withUnsafeBufferPointer { px in
+                for p in 0..<(batch * channels) {
+                    for o in 0..<outPlane {
+                        let at = argmax[p * outPlane + o]
+                        y[p * outPlane + o] = at < 0 ? 0 : px[p * inPlane + Int(at)]
+                    }
+                }
+            }
+        }
+    }
+
     func backward<S: EngineScalar>(_ dy: Tensor<S>, _ step: BackwardStep<S>) -> [Tensor<S>?] {
         guard step.needs[0] != .none else { return [nil] }
         let cotangents = dy.shape[0]

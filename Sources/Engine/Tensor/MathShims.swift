@@ -12,3 +12,4 @@ import Darwin
 @inline(__always) func Foundation_exp(_ x: Double) -> Double { exp(x) }
 @inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
 @inline(__always) func Foundation_tanh(_ x: Double) -> Double { tanh(x) }
+@inline(__always) func Foundation_log1p(_ x: Double) -> Double { log1p(x) }

@@ -18,8 +18,9 @@ public enum Loss: String, Sendable, CaseIterable {
             switch self {
             case .crossEntropy:
                 let p = Probabilities.softmax(row)
-                sum += -Foundation_log(max(p[y], .leastNonzeroMagnitude))
-                for j in 0..<k { gradient.scalars[i * k + j] = S((p[j] - (j == y ? 1 : 0)) / Double(batchSize)) }
+                let (loss, rest) = Self.crossEntropy(p, label: y)
+                sum += loss
+                for j in 0..<k { gradient.scalars[i * k + j] = S((j == y ? -rest : p[j]) / Double(batchSize)) }
             case .mse:
                 for j in 0..<k {
                     let diff = Double(row[row.startIndex + j]) - (j == y ? 1 : 0)
@@ -29,5 +30,13 @@ public enum Loss: String, Sendable, CaseIterable {
             }
         }
         return (sum, gradient)
+    }
+
+    /// −log p_y and 1 − p_y, the latter as the sum of the other probabilities: a confident
+    /// sample's loss and gradient keep their digits (1 − p_y by subtraction loses them).
+    static func crossEntropy(_ p: [Double], label y: Int) -> (loss: Double, rest: Double) {
+        let rest = p.indices.reduce(0.0) { $1 == y ? $0 : $0 + p[$1] }
+        let loss = rest < 0.5 ? -Foundation_log1p(-rest) : -Foundation_log(max(p[y], .leastNonzeroMagnitude))
+        return (loss, rest)
     }
 }
