@@ -2,7 +2,8 @@
 # The cluster as processes (deploy/local-cluster.sh: PostgreSQL, a coordinator, workers), checked
 # end to end:
 #  - same answers: every analysis kind run by `seismo analyze` and by the cluster with 1 and with
-#    3 workers gives byte-identical files;
+#    3 workers gives byte-identical files (solution-set: weight vectors included, and none inside a
+#    result's JSON);
 #  - faults: a worker killed with SIGKILL mid-shard, the coordinator killed with SIGKILL mid-job
 #    and restarted, PostgreSQL restarted mid-job — each job still finishes with every shard's
 #    result accepted exactly once (its files equal the local run's); a shard that throws every
@@ -41,15 +42,32 @@ stop_worker() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || tr
 # Runs KIND locally and on the cluster and compares every file but the pictures.
 same_answers() {
   local label=$1 kind=$2; shift 2
-  "$seismo" analyze "$kind" "$@" --shard-size 5 --out "$work/local/$label" >/dev/null 2>&1 || fail "analyze $kind"
+  # solution-set has one solve or run per shard and no --shard-size.
+  local local_size=(--shard-size 5) cluster_size=(--shard-size 3)
+  if [ "$kind" = solution-set ]; then local_size=(); cluster_size=(); fi
+  "$seismo" analyze "$kind" "$@" "${local_size[@]}" --out "$work/local/$label" >/dev/null 2>&1 || fail "analyze $kind"
   local job
-  job=$("$seismo" submit "$kind" "$@" --shard-size 3 2>/dev/null) || fail "submit $kind"
+  job=$("$seismo" submit "$kind" "$@" "${cluster_size[@]}" 2>/dev/null) || fail "submit $kind"
   "$seismo" watch "$job" >/dev/null 2>&1 || { "$seismo" status "$job" >&2; fail "$label: job $job did not succeed"; }
   "$seismo" export "$job" --out "$work/cluster-out/$label" --pictures 0 >/dev/null 2>&1 || fail "export $job"
   for file in $(cd "$work/local/$label" && find . -type f ! -name '*.png'); do
     cmp -s "$work/local/$label/$file" "$work/cluster-out/$label/$file" || fail "$label: $file differs between analyze and the cluster"
   done
   echo "   $label: files identical to seismo analyze" >&2
+  if [ "$kind" = solution-set ]; then
+    # Weight vectors travel as artifacts: each result names its vector and holds no long array.
+    curl -sf -H "Authorization: Bearer $SEISMO_TOKEN" "$SEISMO_COORDINATOR/v1/jobs/$job/results" | python3 -c '
+import json, sys
+results = json.load(sys.stdin)
+def longest(x):
+    if isinstance(x, list): return max([len(x)] + [longest(v) for v in x])
+    if isinstance(x, dict): return max([0] + [longest(v) for v in x.values()])
+    return 0
+solves = [r for r in results if r.get("task") in ("solve", "retrain")]
+assert solves and all(len(r["vector"]["sha256"]) == 64 for r in solves), "every solve and run names its vector by SHA-256"
+assert max(longest(r) for r in results) < 100, "a result holds a long array"
+' || fail "$label: weight vectors inside the results"
+  fi
 }
 
 kinds() {
@@ -59,6 +77,10 @@ kinds() {
   same_answers "params-$workers" influence-params "${files[@]}"
   same_answers "sweep-$workers" perturbation-sweep --model "$golden/model.onnx" --data "$golden/inputs.npy" --labels "$golden/labels.npy" \
     --epsilons 0,1e-3,1e-2,0.1 --draws 4 --layers each
+  local setvalued=$root/Tests/Fixtures/golden/mlp_digits
+  same_answers "solution-set-$workers" solution-set --model "$setvalued/model.onnx" --data "$setvalued/setvalued_train_inputs.npy" \
+    --labels "$setvalued/setvalued_train_labels.npy" --points 0,9 --deltas 0.03,0.1 --seeds 3 --retrain-runs 2 --kappa-iterations 2 \
+    --max-iterations 3000
 }
 
 echo "-- cluster: same answers as seismo analyze with 1 worker" >&2

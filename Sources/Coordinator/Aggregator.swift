@@ -12,6 +12,8 @@ struct Aggregator: Service {
     let jobs: JobStore
     let interval: Duration
     let logger: Logger
+    /// Where the artifacts results refer to (weight vectors) are copied to be read.
+    var artifacts: StoredArtifacts?
 
     func run() async throws {
         do {
@@ -37,7 +39,7 @@ struct Aggregator: Service {
         for job in try await summaries.due() {
             let results = try await jobs.results(job.id)
             do {
-                let summary = try await Self.aggregate(job, results: results)
+                let summary = try await aggregate(job, results: results)
                 try await summaries.save(job.id, summary: summary, shards: results.count, final: job.final)
                 if job.final { logger.info("job succeeded", metadata: ["job": "\(job.id)", "shards": "\(results.count)"]) }
             } catch let error as CancellationError {
@@ -49,11 +51,18 @@ struct Aggregator: Service {
         }
     }
 
-    /// Runs the kind's `aggregate` off the cooperative pool (it is CPU work).
-    static func aggregate(_ job: SummaryStore.Due, results: [String]) async throws -> String {
+    /// Runs the kind's `aggregate` off the cooperative pool (it is CPU work), with the artifacts
+    /// its results refer to copied to the disk cache first.
+    func aggregate(_ job: SummaryStore.Due, results: [String]) async throws -> String {
         let analysis = try AnalysisCatalog.kind(named: job.kind)
-        return try await OffloadedWork.run {
-            try analysis.aggregate(spec: Data(job.spec.utf8), results: results.map { Data($0.utf8) })
+        let data = results.map { Data($0.utf8) }
+        var resolver: ArtifactResolver?
+        if let artifacts {
+            try await artifacts.fetch(try analysis.artifacts(of: data))
+            resolver = artifacts.cache
+        }
+        return try await OffloadedWork.run { [resolver] in
+            try analysis.aggregate(spec: Data(job.spec.utf8), results: data, artifacts: resolver)
         }
     }
 }

@@ -42,15 +42,16 @@ public enum CoordinatorServer {
             }
             let signal = ShardSignal(client: client, logger: logger)
             let metrics = CoordinatorMetrics()
-            let api = CoordinatorAPI(client: client, logger: logger, cache: try ArtifactCache(directory: configuration.cacheDirectory),
-                                     signal: signal, metrics: metrics)
+            let cache = try ArtifactCache(directory: configuration.cacheDirectory)
+            let api = CoordinatorAPI(client: client, logger: logger, cache: cache, signal: signal, metrics: metrics)
             let app = Application(router: api.router(),
                                   configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "seismo"),
                                   logger: logger)
             let rescuer = Rescuer(leases: LeaseStore(client: client, logger: logger), interval: configuration.rescueInterval,
                                   metrics: metrics, logger: logger)
             let aggregator = Aggregator(summaries: SummaryStore(client: client, logger: logger), jobs: JobStore(client: client, logger: logger),
-                                        interval: configuration.aggregateInterval, logger: logger)
+                                        interval: configuration.aggregateInterval, logger: logger,
+                                        artifacts: StoredArtifacts(artifacts: ArtifactStore(client: client, logger: logger), cache: cache))
             let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: app), .init(service: rescuer), .init(service: aggregator), .init(service: signal),
             ]

@@ -37,19 +37,26 @@ public struct JobInputs: Codable, Equatable, Sendable {
     public var comparison: DatasetReference?
     /// 0/1 per primary sample: which are outliers.
     public var outlierLabels: ArtifactReference?
+    /// `solution-set`: further trained solutions of the same network (S(0) as a set), and the
+    /// perturbation directions of the perturbed points (NPY, one row per point).
+    public var initialSolutions: [ArtifactReference]?
+    public var directions: ArtifactReference?
 
     public init(model: ArtifactReference, primary: DatasetReference, comparison: DatasetReference? = nil,
-                outlierLabels: ArtifactReference? = nil) {
+                outlierLabels: ArtifactReference? = nil, initialSolutions: [ArtifactReference]? = nil, directions: ArtifactReference? = nil) {
         self.model = model
         self.primary = primary
         self.comparison = comparison
         self.outlierLabels = outlierLabels
+        self.initialSolutions = initialSolutions
+        self.directions = directions
     }
 
     /// Every artifact the job needs, each once.
     public var artifacts: [ArtifactReference] {
         var all = [model, primary.data]
         all += [primary.labels, comparison?.data, comparison?.labels, outlierLabels].compactMap { $0 }
+        all += (initialSolutions ?? []) + [directions].compactMap { $0 }
         var seen = Set<String>()
         return all.filter { seen.insert($0.sha256).inserted }
     }

@@ -133,7 +133,8 @@ public struct WorkerService: Service {
         let outcome: Result<String, Error>
         do {
             let job = try await jobs.job(grant.job, kind: grant.kind)
-            let context = ExecutionContext(threads: configuration.threadsPerShard)
+            // Files a result refers to (weight vectors) go to the artifact cache, uploaded before the report.
+            let context = ExecutionContext(threads: configuration.threadsPerShard, outputs: try ArtifactCache(directory: configuration.cacheDirectory))
             let spec = Data(grant.spec.utf8)
             outcome = .success(try await OffloadedWork.run { try job.execute(shard: spec, context: context) })
         } catch {
@@ -144,7 +145,10 @@ public struct WorkerService: Service {
         } else {
             switch outcome {
             case .success(let result):
-                await report(grant, metadata: metadata) { try await client.complete(shard: grant.shard, CompleteRequest(lease: grant.lease, result: result)) }
+                await report(grant, metadata: metadata) {
+                    try await uploadOutputs(of: result, kind: grant.kind)
+                    try await client.complete(shard: grant.shard, CompleteRequest(lease: grant.lease, result: result))
+                }
                 logger.info("shard done", metadata: metadata.merging(["seconds": "\((ContinuousClock.now - started).seconds)"]) { $1 })
             case .failure(let error):
                 logger.error("shard failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
@@ -152,6 +156,17 @@ public struct WorkerService: Service {
             }
         }
         await book.remove(grant.shard)
+    }
+
+    /// Uploads the artifacts a result refers to that the coordinator lacks, from the cache the
+    /// shard wrote them to.
+    private func uploadOutputs(of result: String, kind: String) async throws {
+        let references = try AnalysisCatalog.kind(named: kind).artifacts(of: [Data(result.utf8)])
+        guard !references.isEmpty else { return }
+        let cache = try ArtifactCache(directory: configuration.cacheDirectory)
+        for artifact in references where try await !client.hasArtifact(artifact.sha256) {
+            try await client.upload(artifact, bytes: try Data(contentsOf: cache.url(for: artifact)))
+        }
     }
 
     /// Sends a report, retrying while the coordinator is unreachable; a 409 means the lease

@@ -13,7 +13,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             Cook's local influence follow Shu & Zhu, "Sensitivity Analysis of Deep Neural Networks" \
             (AAAI 2019).
             """,
-        subcommands: [AnalyzeInfluence.self, AnalyzeMaps.self, AnalyzeParams.self, AnalyzeSweep.self])
+        subcommands: [AnalyzeInfluence.self, AnalyzeMaps.self, AnalyzeParams.self, AnalyzeSweep.self, AnalyzeSolutionSet.self])
 }
 
 extension LabelMode: ExpressibleByArgument {}

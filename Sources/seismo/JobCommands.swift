@@ -135,6 +135,13 @@ enum JobExport {
         }
         let inputs = try AnalysisInputs.load(AnyAnalysis.artifacts(spec: spec), resolver: cache)
         let files = try analysis.export(spec: spec, summary: summary, results: results, inputs: inputs, pictures: pictures, to: directory)
+        // The weight vectors the results refer to, as `seismo analyze` keeps them.
+        let outputs = try analysis.artifacts(of: results)
+        if !outputs.isEmpty {
+            let vectors = try ArtifactCache(directory: directory.appendingPathComponent("vectors"))
+            note("fetching \(outputs.count) weight vectors to \(vectors.directory.path)")
+            for artifact in outputs { try await vectors.fetch(artifact) { try await client.artifactChunk(artifact.sha256, index: $0) } }
+        }
         return (status.kind, files)
     }
 }

@@ -17,7 +17,7 @@ struct SubmitCommand: AsyncParsableCommand {
               JOB=$(seismo submit influence --model m.onnx --data test.npy --labels y.npy)
               seismo watch $JOB && seismo export $JOB --out runs/influence
             """,
-        subcommands: [SubmitInfluence.self, SubmitMaps.self, SubmitParams.self, SubmitSweep.self])
+        subcommands: [SubmitInfluence.self, SubmitMaps.self, SubmitParams.self, SubmitSweep.self, SubmitSolutionSet.self])
 }
 
 /// How the cluster runs a job.

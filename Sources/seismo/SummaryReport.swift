@@ -109,4 +109,25 @@ enum SummaryReport {
         }
         return out.joined(separator: "\n")
     }
+
+    static func solutionSet(_ s: SolutionSetSummary) -> String {
+        var out = [String(format: "%d perturbed of %d training points, %d parameters, %d solves (μ = %g, %@ scaling), %d fine-tuning runs per δ",
+                          s.perturbedPoints.count, s.trainingSamples, s.parameters, s.solves, s.damping, s.scaling.rawValue, s.retrainRuns)]
+        let cell = { (v: Double?) in v.map { String(format: "%10.4g", $0) } ?? "         –" }
+        out.append("  δ          ‖Ŝ−w̄‖ max  ‖R−w̄‖ min  h(Ŝ,R)     loss P: w̄   Ŝ          R          clean: w̄   Ŝ          R")
+        for p in s.points {
+            out.append("  " + String(format: "%-9.3g", p.delta) + [p.estimatedFarthestFromBase, p.retrainedDistanceFromBase, p.hausdorff,
+                       p.lossesAtBase.pointLoss, p.estimatedLosses?.pointLoss, p.retrainedLosses?.pointLoss,
+                       p.lossesAtBase.cleanTrainingLoss, p.estimatedLosses?.cleanTrainingLoss, p.retrainedLosses?.cleanTrainingLoss].map(cell).joined(separator: " "))
+        }
+        let modulus = [("empirical κ̂ (estimate)", s.empiricalModulusEstimated), ("empirical κ̂ (retrained)", s.empiricalModulusRetrained),
+                       ("linearised κ = ‖H⁺B‖₂", s.linearisedModulus)].compactMap { name, v in v.map { String(format: "%@ %.4g", name, $0) } }
+        if !modulus.isEmpty { out.append("  " + modulus.joined(separator: "; ")) }
+        if let t = s.retrainedTrend { out.append("  the retrained set is \(t) as δ grows") }
+        for u in s.unconverged {
+            out.append(String(format: "  warning: solve %d did not converge: residual %.3g, LSQR measure %.3g after %d iterations (left out of Ŝ; raise --max-iterations or --damping)",
+                              u.start, u.residual, u.normalEquationResidual, u.iterations))
+        }
+        return out.joined(separator: "\n")
+    }
 }

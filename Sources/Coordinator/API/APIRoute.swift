@@ -30,7 +30,7 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public static let complete = APIRoute(method: .post, path: "/v1/shards/:id/complete", roles: [.worker], bodyLimit: 256 << 20)
     public static let fail = APIRoute(method: .post, path: "/v1/shards/:id/fail", roles: [.worker], bodyLimit: 1 << 20)
     public static let artifactExists = APIRoute(method: .head, path: "/v1/artifacts/:sha256", roles: [.submit, .worker, .read])
-    public static let uploadArtifact = APIRoute(method: .put, path: "/v1/artifacts/:sha256", roles: [.submit], bodyLimit: 4 << 30)
+    public static let uploadArtifact = APIRoute(method: .put, path: "/v1/artifacts/:sha256", roles: [.submit, .worker], bodyLimit: 4 << 30)
     public static let artifactChunk = APIRoute(method: .get, path: "/v1/artifacts/:sha256/chunks/:index", roles: [.worker, .submit, .read])
 
     public static let all: [APIRoute] = [

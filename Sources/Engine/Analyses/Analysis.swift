@@ -25,19 +25,34 @@ public protocol Analysis {
     /// The summary of any set of shard results: results are ordered by sample index first, so
     /// the summary does not depend on sharding or delivery order.
     static func aggregate(_ job: JobSpec<Options>, results: [ShardResult]) -> Summary
+
+    /// The artifacts a result refers to (weight vectors), fetched before aggregating.
+    static func artifacts(of result: ShardResult) -> [ArtifactReference]
+
+    /// The summary with the results' artifacts at hand; kinds without any aggregate as above.
+    static func aggregate(_ job: JobSpec<Options>, results: [ShardResult], artifacts: ArtifactResolver) throws -> Summary
 }
 
 extension Analysis {
     public static func prepare(_ job: inout JobSpec<Options>, inputs: AnalysisInputs) {}
+
+    public static func artifacts(of result: ShardResult) -> [ArtifactReference] { [] }
+
+    public static func aggregate(_ job: JobSpec<Options>, results: [ShardResult], artifacts: ArtifactResolver) throws -> Summary {
+        aggregate(job, results: results)
+    }
 }
 
-/// How a shard runs: threads to use and a progress callback (samples finished).
+/// How a shard runs: threads to use, a progress callback (samples finished), and where to put
+/// the files a result refers to.
 public struct ExecutionContext: Sendable {
     public var threads: Int
     public var progress: (@Sendable (Int) -> Void)?
+    public var outputs: (any ShardOutputs)?
 
-    public init(threads: Int = availableCores, progress: (@Sendable (Int) -> Void)? = nil) {
+    public init(threads: Int = availableCores, outputs: (any ShardOutputs)? = nil, progress: (@Sendable (Int) -> Void)? = nil) {
         self.threads = threads
+        self.outputs = outputs
         self.progress = progress
     }
 }

@@ -18,6 +18,9 @@ public enum AnalysisCatalog {
         .perturbationSweep: AnyAnalysis(PerturbationSweepAnalysis.self) { job, summary, results, inputs, pictures, directory in
             try PerturbationSweepExport.write(summary: summary, results: results, to: directory)
         },
+        .solutionSet: AnyAnalysis(SolutionSetAnalysis.self) { job, summary, results, inputs, pictures, directory in
+            try SolutionSetExport.write(summary: summary, results: results, to: directory)
+        },
     ]
 
     /// The kind named `name`, or an error listing the kinds there are.
@@ -42,7 +45,8 @@ public struct AnyAnalysis: Sendable {
     public let kind: AnalysisKind
     private let acceptJob: @Sendable (_ spec: Data, _ resolver: ArtifactResolver, _ shardSize: Int) throws -> AcceptedJob
     private let openJob: @Sendable (_ spec: Data, _ resolver: ArtifactResolver) throws -> OpenJob
-    private let aggregateResults: @Sendable (_ spec: Data, _ results: [Data]) throws -> String
+    private let aggregateResults: @Sendable (_ spec: Data, _ results: [Data], _ artifacts: ArtifactResolver?) throws -> String
+    private let referencedArtifacts: @Sendable (_ results: [Data]) throws -> [ArtifactReference]
     private let exportFiles: @Sendable (_ spec: Data, _ summary: Data, _ results: [Data], _ inputs: AnalysisInputs, _ pictures: Int, _ directory: URL) throws -> [String]
 
     init<A: Analysis>(_: A.Type,
@@ -66,10 +70,14 @@ public struct AnyAnalysis: Sendable {
                 return try WireJSON.text(A.execute(job, shard: shard, inputs: inputs, context: context))
             }
         }
-        aggregateResults = { spec, results in
+        aggregateResults = { spec, results, artifacts in
             let job = try WireJSON.decode(JobSpec<A.Options>.self, from: spec, field: "job", strict: false)
             let decoded = try results.map { try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false) }
-            return try WireJSON.text(A.aggregate(job, results: decoded))
+            guard let artifacts else { return try WireJSON.text(A.aggregate(job, results: decoded)) }
+            return try WireJSON.text(A.aggregate(job, results: decoded, artifacts: artifacts))
+        }
+        referencedArtifacts = { results in
+            try results.flatMap { A.artifacts(of: try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false)) }
         }
         exportFiles = { spec, summary, results, inputs, pictures, directory in
             let job = try WireJSON.decode(JobSpec<A.Options>.self, from: spec, field: "job", strict: false)
@@ -90,9 +98,16 @@ public struct AnyAnalysis: Sendable {
         try openJob(spec, resolver)
     }
 
-    /// The summary (compact JSON) of any set of results.
-    public func aggregate(spec: Data, results: [Data]) throws -> String {
-        try aggregateResults(spec, results)
+    /// The summary (compact JSON) of any set of results, reading the artifacts they refer to
+    /// through `artifacts` (without it, a kind that needs them summarises what it can).
+    public func aggregate(spec: Data, results: [Data], artifacts: ArtifactResolver? = nil) throws -> String {
+        try aggregateResults(spec, results, artifacts)
+    }
+
+    /// The artifacts the results refer to, each once, in order.
+    public func artifacts(of results: [Data]) throws -> [ArtifactReference] {
+        var seen = Set<String>()
+        return try referencedArtifacts(results).filter { seen.insert($0.sha256).inserted }
     }
 
     /// Writes the files `seismo analyze` writes for this kind (`pictures`: how many heatmaps).

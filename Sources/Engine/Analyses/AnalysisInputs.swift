@@ -21,16 +21,22 @@ public final class AnalysisInputs: @unchecked Sendable {
     public let comparison: Samples?
     /// 0/1 per primary sample.
     public let outlierLabels: [Bool]?
+    /// `solution-set`: further solutions of the same network, and perturbation directions.
+    public let initialSolutions: [Model]
+    public let directions: NDArray?
     private let lock = NSLock()
     private var floatNetwork: Network<Float>?
     private var doubleNetwork: Network<Double>?
     private var memos: [String: Any] = [:]
 
-    public init(model: Model, primary: Samples, comparison: Samples? = nil, outlierLabels: [Bool]? = nil) {
+    public init(model: Model, primary: Samples, comparison: Samples? = nil, outlierLabels: [Bool]? = nil,
+                initialSolutions: [Model] = [], directions: NDArray? = nil) {
         self.model = model
         self.primary = primary
         self.comparison = comparison
         self.outlierLabels = outlierLabels
+        self.initialSolutions = initialSolutions
+        self.directions = directions
     }
 
     /// Loads every file of `inputs`, checking that the samples fit the model's input and the labels
@@ -50,7 +56,16 @@ public final class AnalysisInputs: @unchecked Sendable {
             }
             outliers = values.map { $0 == 1 }
         }
-        return AnalysisInputs(model: model, primary: primary, comparison: comparison, outlierLabels: outliers)
+        let solutions = try (inputs.initialSolutions ?? []).map { reference in
+            let other = try ModelLoader.load(contentsOf: resolver.url(for: reference))
+            guard other.parameters.map(\.shape) == model.parameters.map(\.shape) else {
+                throw AnalysisError("\(reference.name): its parameters (\(other.parameters.map(\.shape))) are not those of \(inputs.model.name) (\(model.parameters.map(\.shape)))")
+            }
+            return other
+        }
+        let directions = try inputs.directions.map { try DatasetFile.loadImages(resolver.url(for: $0)) }
+        return AnalysisInputs(model: model, primary: primary, comparison: comparison, outlierLabels: outliers,
+                              initialSolutions: solutions, directions: directions)
     }
 
     private static func loadSamples(_ reference: DatasetReference, model: Model, resolver: ArtifactResolver) throws -> Samples {

@@ -25,6 +25,13 @@ public struct ArtifactCache: ArtifactResolver {
         directory.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
+    /// Where the artifact's file goes (its folder created).
+    func url(forStoring artifact: ArtifactReference) throws -> URL {
+        let target = file(artifact.sha256)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return target
+    }
+
     public func contains(_ artifact: ArtifactReference) -> Bool {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file(artifact.sha256).path)
         return (attributes?[.size] as? NSNumber)?.intValue == artifact.bytes

@@ -11,7 +11,7 @@ public struct LocalJob<A: Analysis> {
     public let artifacts: LocalArtifacts
 
     public init(_: A.Type, model: String, data: String, labels: String? = nil, comparison: (data: String, labels: String?)? = nil,
-                outlierLabels: String? = nil, options: A.Options) throws {
+                outlierLabels: String? = nil, initialSolutions: [String] = [], directions: String? = nil, options: A.Options) throws {
         var artifacts = LocalArtifacts()
         let modelReference = try artifacts.add(model)
         let dataReference = try artifacts.add(data)
@@ -19,10 +19,13 @@ public struct LocalJob<A: Analysis> {
         let comparisonData = try comparison.map { try artifacts.add($0.data) }
         let comparisonLabels = try comparison?.labels.map { try artifacts.add($0) }
         let outliers = try outlierLabels.map { try artifacts.add($0) }
+        let solutions = try initialSolutions.map { try artifacts.add($0) }
+        let directionsReference = try directions.map { try artifacts.add($0) }
         // Counts are filled once the data is read.
         var jobInputs = JobInputs(model: modelReference, primary: DatasetReference(data: dataReference, labels: labelsReference, count: 0),
                                   comparison: comparisonData.map { DatasetReference(data: $0, labels: comparisonLabels, count: 0) },
-                                  outlierLabels: outliers)
+                                  outlierLabels: outliers, initialSolutions: solutions.isEmpty ? nil : solutions,
+                                  directions: directionsReference)
         let loaded = try AnalysisInputs.load(jobInputs, resolver: artifacts)
         jobInputs.primary.count = loaded.primary.count
         jobInputs.comparison?.count = loaded.comparison?.count ?? 0

@@ -9,7 +9,7 @@ public struct DampedLSQR: Sendable {
     public var tolerance: Double
     public var maxIterations: Int
 
-    public init(damping: Double = 0.01, tolerance: Double = 1e-8, maxIterations: Int = 5_000) {
+    public init(damping: Double = 0.01, tolerance: Double = 1e-10, maxIterations: Int = 5_000) {
         (self.damping, self.tolerance, self.maxIterations) = (damping, tolerance, maxIterations)
     }
 
