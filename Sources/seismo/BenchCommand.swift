@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print JSON with ratios against baselines measured in the same run.",
-        subcommands: [JacobianBench.self, MapsBench.self, ClusterBench.self, SweepBench.self])
+        subcommands: [JacobianBench.self, MapsBench.self, ClusterBench.self, SweepBench.self, SolutionSetBench.self])
 }
 
 struct JacobianBench: ParsableCommand {

@@ -128,3 +128,24 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
 }
+
+extension SolutionSetNumericsTests {
+    /// Both stencils against the golden H u and b: central differences at the default steps, and
+    /// the five-point stencil at a larger step.
+    func testStencils() throws {
+        let model = try Golden.model("mlp_digits")
+        let images: Tensor<Double> = try Golden.array("mlp_digits", "setvalued_train_inputs.npy").tensor(Double.self)
+        let labels = try Golden.array("mlp_digits", "setvalued_train_labels.npy").tensor(Double.self).scalars.map { Int($0) }
+        let objective = NetworkObjective(network: Network<Double>(model), images: images, labels: labels, points: [0])
+        let u = try Golden.doubles("mlp_digits", "setvalued_hvp_u.npy"), hu = try Golden.doubles("mlp_digits", "setvalued_hvp_Hu.npy")
+        let b = try Golden.doubles("mlp_digits", "setvalued_b_paper.npy"), direction = try Golden.doubles("mlp_digits", "setvalued_direction.npy")
+        var fivePoint = SecondOrder(objective: objective, base: objective.base)
+        (fivePoint.stencil, fivePoint.relativeStep, fivePoint.dataStep) = (.fivePoint, 1e-4, 1e-4)
+        for (second, limit) in [(SecondOrder(objective: objective, base: objective.base), 1e-9), (fivePoint, 1e-10)] {
+            let e1 = VectorMath.distance(second.hessianVectorProduct(u), hu) / VectorMath.norm(hu)
+            let e2 = VectorMath.distance(second.mixedTerm(direction: direction), b) / VectorMath.norm(b)
+            XCTAssertLessThan(e1, limit, "\(second.stencil): H u")
+            XCTAssertLessThan(e2, limit, "\(second.stencil): b")
+        }
+    }
+}
