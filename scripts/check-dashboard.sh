@@ -26,6 +26,10 @@ jobs+=("influence=$("$seismo" submit influence "${files[@]}" --shard-size 3 2>/d
 jobs+=("influence-maps=$("$seismo" submit influence-maps "${files[@]}" --indices 0,1,2 --scales 1,3 2>/dev/null)")
 jobs+=("influence-params=$("$seismo" submit influence-params "${files[@]}" 2>/dev/null)")
 jobs+=("perturbation-sweep=$("$seismo" submit perturbation-sweep "${files[@]}" --epsilons 1e-3,1e-2,3e-2,1e-1 --draws 4 --layers each 2>/dev/null)")
+setvalued=$root/Tests/Fixtures/golden/mlp_digits
+jobs+=("solution-set=$("$seismo" submit solution-set --model "$setvalued/model.onnx" --data "$setvalued/setvalued_train_inputs.npy" \
+  --labels "$setvalued/setvalued_train_labels.npy" --perturb-count 8 --deltas 0.1,0.3,1 --seeds 2 --retrain-runs 2 \
+  --retrain-epochs 5 --retrain-batch-size 64 --retrain-learning-rate 0.05 2>/dev/null)")
 for entry in "${jobs[@]}"; do
   "$seismo" watch "${entry#*=}" >/dev/null 2>&1 || { "$seismo" status "${entry#*=}" >&2; exit 1; }
 done

@@ -20,6 +20,8 @@ struct JobPage: Sendable {
             return params(try SeismoJSON.decoder().decode(InfluenceParamsSummary.self, from: data))
         case .perturbationSweep:
             return sweep(try SeismoJSON.decoder().decode(PerturbationSweepSummary.self, from: data))
+        case .solutionSet:
+            return solutionSet(try SeismoJSON.decoder().decode(SolutionSetSummary.self, from: data))
         default:
             return "<pre>\(HTML.escape(summary))</pre>"
         }

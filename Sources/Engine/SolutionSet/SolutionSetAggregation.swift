@@ -70,8 +70,9 @@ struct SolutionSetAggregation {
         summary.linearisedModulus = results.first { $0.task == .kappa }?.kappa
         summary.empiricalModulusEstimated = modulus(points.map { ($0.delta, $0.estimatedShift) }, norm: directionNorm)
         summary.empiricalModulusRetrained = modulus(points.map { ($0.delta, $0.retrainedShift) }, norm: directionNorm)
-        summary.estimatedTrend = trend(points.map(\.estimatedDiameter))
-        summary.retrainedTrend = trend([SetDistances.diameter(retrainedAtZero)] + points.map(\.retrainedDiameter))
+        let reach = points.flatMap { [$0.estimatedFarthestFromBase, $0.retrainedFarthestFromBase] }.compactMap { $0 }.max() ?? 0
+        summary.estimatedTrend = trend(points.map(\.estimatedDiameter), scale: reach)
+        summary.retrainedTrend = trend([SetDistances.diameter(retrainedAtZero)] + points.map(\.retrainedDiameter), scale: reach)
         return summary
     }
 
@@ -95,13 +96,13 @@ struct SolutionSetAggregation {
         return ratios.max()
     }
 
-    /// Whether the diameters grow along the grid (1 % either way counts as steady).
-    private static func trend(_ diameters: [Double?]) -> String? {
+    /// Whether the diameters grow along the grid. A change within 1 % of the diameters, or within
+    /// 1e-6 of the sets' distance from w̄ (rounding of nearly identical runs), counts as steady.
+    private static func trend(_ diameters: [Double?], scale: Double) -> String? {
         let known = diameters.compactMap { $0 }
         guard known.count >= 2, let first = known.first, let last = known.last else { return nil }
-        if last > first * 1.01 + 1e-300 { return "expanding" }
-        if last < first * 0.99 { return "contracting" }
-        return "steady"
+        if abs(last - first) <= max(0.01 * max(first, last), 1e-6 * scale) { return "steady" }
+        return last > first ? "expanding" : "contracting"
     }
 }
 
