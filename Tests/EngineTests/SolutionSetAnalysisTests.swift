@@ -139,3 +139,38 @@ final class SolutionSetAnalysisTests: XCTestCase {
         }
     }
 }
+
+extension SolutionSetAnalysisTests {
+    /// With --initial-solutions, fine-tuning runs start from w̄ and the other solutions in turn,
+    /// each run recording where it started; directions from a file are used as given (normalised).
+    func testInitialSolutionsAndDirectionsFromAFile() throws {
+        var other = try Golden.model("mlp_digits")
+        for p in other.parameters.indices { other.parameters[p].values = other.parameters[p].values.map { $0 * 1.01 } }
+        let otherURL = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-other-\(UUID().uuidString).onnx")
+        try ModelWriter.write(other, to: otherURL)
+        let direction = try Golden.doubles("mlp_digits", "setvalued_direction.npy")
+        let file = try temporaryNPY(NDArray(shape: [1, 64], storage: .float64(direction.map { 3 * $0 })), "directions-\(UUID().uuidString).npy")
+        let options = SolutionSetOptions(points: [0], direction: .file, deltas: [0.1], starts: 1, retrainRuns: 2, retrainEpochs: 1)
+        let local = try LocalJob(SolutionSetAnalysis.self, model: Golden.url("mlp_digits", "model.onnx").path, data: Golden.url("mlp_digits", "setvalued_train_inputs.npy").path,
+                                 labels: Golden.url("mlp_digits", "setvalued_train_labels.npy").path, initialSolutions: [otherURL.path],
+                                 directions: file.path, options: options)
+        let cache = try ArtifactCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("seismo-vectors-\(UUID().uuidString)"))
+        let results = try local.results(shardSize: 1, context: ExecutionContext(threads: 2, outputs: cache))
+        let runs = results.filter { $0.task == .retrain && $0.delta == 0.1 }.sorted { $0.index < $1.index }
+        XCTAssertEqual(runs.map { $0.start == nil }, [true, false], "run 0 starts from w̄, run 1 from the other solution")
+        let start = try cache.vector(try XCTUnwrap(runs[1].start))
+        let expected = zip(other.parameters.flatMap(\.values), try Golden.model("mlp_digits").parameters.flatMap(\.values)).map { Double($0) - Double($1) }
+        XCTAssertEqual(VectorMath.distance(start, expected), 0, accuracy: 1e-12)
+        // The file's direction, normalised, is the gradient direction of the golden fixture: the golden v_μ again.
+        let solve = try cache.vector(try XCTUnwrap(results.first { $0.task == .solve }?.vector))
+        let golden = try Golden.doubles("mlp_digits", "setvalued_vdamped_0.01_paper.npy")
+        XCTAssertLessThan(VectorMath.distance(solve, golden) / VectorMath.norm(golden), 1e-4)
+
+        XCTAssertThrowsError(try LocalJob(SolutionSetAnalysis.self, model: Golden.url("mlp_digits", "model.onnx").path,
+                                          data: Golden.url("mlp_digits", "setvalued_train_inputs.npy").path,
+                                          labels: Golden.url("mlp_digits", "setvalued_train_labels.npy").path,
+                                          initialSolutions: [Golden.url("cnn_digits", "model.onnx").path], options: options)) { error in
+            XCTAssertTrue("\(error)".contains("are not those of"), "\(error)")
+        }
+    }
+}
