@@ -54,7 +54,7 @@ public enum SolutionSetAnalysis: Analysis {
         case 1: result = try retrain(o, run: shard.lower, delta: shard.epsilon.map { o.deltas[$0] } ?? 0, deltaIndex: shard.epsilon,
                                      problem: problem, inputs: inputs, outputs: context.outputs)
         default:
-            let estimate = LinearisedModulus(solver: problem.solver(o), maxIterations: o.kappaIterations)
+            let estimate = LinearisedModulus(solver: o.solver, maxIterations: o.kappaIterations)
                 .estimate(problem.second, scale: problem.scale, seed: SweepSeed.draw(o.seed, epsilon: -2, selection: 2, draw: 0))
             result = SolutionSetShardResult(task: .kappa, index: 0, iterations: estimate.iterations, converged: estimate.converged, kappa: estimate.kappa)
         }
@@ -68,7 +68,7 @@ public enum SolutionSetAnalysis: Analysis {
             var generator = SeededGenerator(seed: SweepSeed.draw(o.seed, epsilon: -3, selection: 0, draw: start))
             v0 = (0..<problem.objective.parameterCount).map { _ in o.sigma * generator.normal() }
         }
-        let solution = problem.solver(o).solve(b: problem.b, start: v0, multiply: problem.second.hessianVectorProduct)
+        let solution = o.solver.solve(b: problem.b, start: v0, multiply: problem.second.hessianVectorProduct)
         let base = problem.objective.base
         return SolutionSetShardResult(
             task: .solve, index: start, vector: try store(solution.v, name: "solve-\(start).npy", outputs),

@@ -35,7 +35,7 @@ public enum SolutionSetComparison {
 
         var solution: DampedLSQR.Solution!
         let solveSeconds = clock.measure {
-            solution = problem.solver(options).solve(b: problem.b, multiply: problem.second.hessianVectorProduct, progress: progress)
+            solution = options.solver.solve(b: problem.b, multiply: problem.second.hessianVectorProduct, progress: progress)
         }.seconds
         let estimate = VectorMath.axpy(delta, solution.v, base)
         rows.append(row("estimate w̄ + δv (setup + solve)", setup + solveSeconds, problem.losses(at: estimate, delta: delta),

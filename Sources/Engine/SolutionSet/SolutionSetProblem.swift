@@ -33,14 +33,15 @@ final class SolutionSetProblem: @unchecked Sendable {
         return try made.get()
     }
 
-    var solver: (SolutionSetOptions) -> DampedLSQR {
-        { DampedLSQR(damping: $0.damping, tolerance: $0.tolerance, maxIterations: $0.maxIterations) }
-    }
-
     /// Losses at w with the perturbed points moved by δΔ, and on the clean set.
     func losses(at w: [Double], delta: Double) -> LossesAtDelta {
         let moved = objective.losses(at: w, displacement: VectorMath.scaled(directions, delta))
         let clean = objective.losses(at: w, displacement: [])
         return LossesAtDelta(delta: delta, pointLoss: moved.pointLoss, trainingLoss: moved.trainingLoss, cleanTrainingLoss: clean.trainingLoss)
     }
+}
+
+extension SolutionSetOptions {
+    /// The LSQR these options ask for.
+    var solver: DampedLSQR { DampedLSQR(damping: damping, tolerance: tolerance, maxIterations: maxIterations) }
 }
