@@ -75,6 +75,7 @@ cat >&2 <<EOF_
   $out/trained.onnx              the trained CNN
   $out/influence/summary.json    FI, Jacobian norm and saturation distributions, per class, test vs training (KS)
   $out/influence/samples.csv     one row per test image; samples_compare.csv for the training subset
+  $out/influence/*.png          FI and saturation histograms; test against training FI with the KS result
   $out/maps/maps.npy             float32 maps, 20 × 4 scales × 1 × 28 × 28
   $out/maps/heatmaps/            PNG heatmaps of the 20 most influential test images over the images
   $out/cluster-influence/        the same influence analysis, run by the local cluster (identical files)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The dashboard in a real browser: a local cluster runs one job of each kind; every page is fetched
+# The dashboard in a real browser: a local cluster runs one job of each kind (the influence job
+# with outlier labels and a comparison set); every page is fetched
 # (200, well-formed, every internal link answers 200), then rendered by headless Chromium into
 # screenshots — the jobs page and one page per kind — failing on any console error.
 #   scripts/check-dashboard.sh PATH-TO-SEISMO [SCREENSHOT-DIR]
@@ -22,7 +23,22 @@ read_token=$("$seismo" token create --role read --name dashboard-check --token "
 golden=$root/Tests/Fixtures/golden/cnn_digits
 files=(--model "$golden/model.onnx" --data "$golden/inputs.npy" --labels "$golden/labels.npy")
 jobs=()
-jobs+=("influence=$("$seismo" submit influence "${files[@]}" --shard-size 3 2>/dev/null)")
+# The influence job with outlier labels and a comparison set, so its page draws ROC and
+# precision–recall curves and the two sets' FI overlaid: 64 digits of which 8 are replaced by noise
+# (the outliers), compared with the 8 golden test digits.
+python3 - "$root/Tests/Fixtures/golden/mlp_digits/setvalued_train_inputs.npy" "$work" <<'PY'
+import sys, numpy as np
+x = np.load(sys.argv[1])
+rng = np.random.default_rng(3)
+outliers = np.zeros(len(x), dtype=np.int64)
+outliers[rng.choice(len(x), 8, replace=False)] = 1
+x[outliers == 1] = rng.uniform(x.min(), x.max(), size=(8,) + x.shape[1:]).astype(x.dtype)
+np.save(sys.argv[2] + "/mixed.npy", x)
+np.save(sys.argv[2] + "/outliers.npy", outliers)
+PY
+jobs+=("influence=$("$seismo" submit influence --model "$golden/model.onnx" --data "$work/mixed.npy" \
+  --labels "$root/Tests/Fixtures/golden/mlp_digits/setvalued_train_labels.npy" --outlier-labels "$work/outliers.npy" \
+  --compare-data "$golden/inputs.npy" --compare-labels "$golden/labels.npy" --shard-size 9 2>/dev/null)")
 jobs+=("influence-maps=$("$seismo" submit influence-maps "${files[@]}" --indices 0,1,2 --scales 1,3 2>/dev/null)")
 jobs+=("influence-params=$("$seismo" submit influence-params "${files[@]}" 2>/dev/null)")
 jobs+=("perturbation-sweep=$("$seismo" submit perturbation-sweep "${files[@]}" --epsilons 1e-3,1e-2,3e-2,1e-1 --draws 4 --layers each 2>/dev/null)")
@@ -78,7 +94,7 @@ echo "-- headless Chromium: screenshots, no console errors" >&2
 shoot() {  # shoot NAME PATH
   local log="$work/$1.log"
   "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0 \
-    --window-size=1280,2400 --screenshot="$shots/$1.png" "$SEISMO_COORDINATOR$2?token=$read_token" >"$log" 2>&1 || true
+    --window-size=1280,2800 --screenshot="$shots/$1.png" "$SEISMO_COORDINATOR$2?token=$read_token" >"$log" 2>&1 || true
   [ -s "$shots/$1.png" ] || { cat "$log" >&2; echo "no screenshot of $2" >&2; exit 1; }
   if grep -E "CONSOLE|Uncaught|Failed to load resource" "$log" >&2; then echo "console errors on $2" >&2; exit 1; fi
   echo "   $1: $shots/$1.png" >&2

@@ -9,8 +9,12 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(libopenblas-dev zlib1g-dev dataset-fashion-mnist postgresql)
-# The test command also renders the dashboard in a real browser.
-if [ "${1:-}" = "--for-tests" ]; then packages+=(chromium); fi
+# The test command also renders the dashboard in a real browser, and builds hosts from network
+# namespaces with `ip`.
+if [ "${1:-}" = "--for-tests" ]; then
+  packages+=(chromium)
+  command -v ip >/dev/null 2>&1 || packages+=(iproute2)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: builds Seismo, runs every test suite, then the end-to-end checks
 # (ONNX written by Seismo read back by onnxruntime; training on real Fashion-MNIST; the
-# coordinator and a whole local cluster as processes, with its fault checks; the deployment files;
+# coordinator and a whole local cluster as processes, with its fault checks; the cluster across
+# network namespaces with a worker host cut off mid-job (skipped without root); the deployment files;
 # the dashboard rendered by headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ swift build -c release --product seismo
 bash scripts/check-end-to-end.sh "$(swift build -c release --show-bin-path)/seismo"
 bash scripts/check-coordinator.sh "$(swift build -c release --show-bin-path)/seismo"
 bash scripts/check-cluster.sh "$(swift build -c release --show-bin-path)/seismo"
+bash scripts/check-multihost.sh "$(swift build -c release --show-bin-path)/seismo"
 bash scripts/check-deploy-files.sh
 bash scripts/check-dashboard.sh "$(swift build -c release --show-bin-path)/seismo"
 

@@ -80,9 +80,16 @@ public struct OutlierDetection: Codable, Equatable, Sendable {
     public var rocAUC: Double
     /// Average precision: Σ (recallₙ − recallₙ₋₁) · precisionₙ over descending thresholds.
     public var averagePrecision: Double
+    /// The ROC curve from (0, 0) to (1, 1), thinned to vertices at least 0.01 apart (nil in
+    /// summaries written before curves were kept).
+    public var roc: [CurvePoint]?
+    /// The precision–recall curve, (recall, precision) at descending thresholds, thinned alike.
+    public var precisionRecall: [CurvePoint]?
 
-    public init(rocAUC: Double, averagePrecision: Double) {
+    public init(rocAUC: Double, averagePrecision: Double, roc: [CurvePoint]? = nil, precisionRecall: [CurvePoint]? = nil) {
         self.rocAUC = rocAUC
         self.averagePrecision = averagePrecision
+        self.roc = roc
+        self.precisionRecall = precisionRecall
     }
 }

@@ -17,7 +17,9 @@ struct AnalyzeInfluence: AsyncParsableCommand {
 
             Writes DIR/summary.json and DIR/samples.csv (columns index,label,predicted,p_label,fi,\
             fi_reference,jacobian_norm,rank,saturation,true_label,cook,outlier; `label` is the label FI \
-            is taken for), and DIR/samples_compare.csv with --compare-data.
+            is taken for), and DIR/samples_compare.csv with --compare-data. Pictures: \
+            fi_histogram.png (log scale) and saturation_histogram.png; roc.png and pr.png with \
+            --outlier-labels; fi_histogram_compare.png (both sets, KS result) with --compare-data.
 
               seismo analyze influence --model m.onnx --data test.npy --labels y.npy --out runs/influence
             """)

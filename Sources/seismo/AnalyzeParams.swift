@@ -15,7 +15,8 @@ struct AnalyzeParams: AsyncParsableCommand {
 
             Writes DIR/summary.json (per layer: distribution over samples, mean saturation; a ranking of \
             layers by mean FI) and DIR/layers.csv (one row per sample and layer: index,layer,parameters,\
-            fi,fi_reference,rank,label,predicted,p_label,saturation; `layer` is the ONNX node name, or `all`).
+            fi,fi_reference,rank,label,predicted,p_label,saturation; `layer` is the ONNX node name, or `all`), \
+            and DIR/layers.png (each layer's FI across samples as a box plot, input to output).
 
               seismo analyze influence-params --model m.onnx --data x.npy --labels y.npy --out runs/params
             """)

@@ -72,4 +72,50 @@ final class StatisticsTests: XCTestCase {
             XCTAssertEqual(OutlierScoring.rocAUC(scores, outliers), wins / pairs, accuracy: 1e-12)
         }
     }
+
+    func testOutlierCurvesMatchScikitLearnAndTheirAreas() {
+        // roc_curve and precision_recall_curve of scikit-learn's example above.
+        let example = OutlierScoring.evaluate(scores: [0.1, 0.4, 0.35, 0.8], outliers: [false, false, true, true])
+        XCTAssertEqual(example.roc, [(0, 0), (0, 0.5), (0.5, 0.5), (0.5, 1), (1, 1)].map { CurvePoint(x: $0.0, y: $0.1) })
+        XCTAssertEqual(example.precisionRecall, [(0.5, 1), (0.5, 0.5), (1, 2.0 / 3), (1, 0.5)].map { CurvePoint(x: $0.0, y: $0.1) })
+
+        var generator = SeededGenerator(seed: 4)
+        for _ in 0..<10 {
+            let n = 3000
+            let outliers = (0..<n).map { _ in generator.unit() < 0.05 }
+            let scores = outliers.map { Double(Int(generator.unit() * 50)) + ($0 ? 10 : 0) }  // ties, and outliers score higher
+            let full = OutlierScoring.curves(scores, outliers, spacing: 0)
+            // The trapezoids under the full ROC curve are the Mann–Whitney AUC (ties count one half);
+            // the steps under the full PR curve are the average precision.
+            let area = zip(full.roc, full.roc.dropFirst()).reduce(0.0) { $0 + ($1.1.x - $1.0.x) * ($1.0.y + $1.1.y) / 2 }
+            XCTAssertEqual(area, OutlierScoring.rocAUC(scores, outliers), accuracy: 1e-12)
+            let steps = zip([CurvePoint(x: 0, y: 1)] + full.precisionRecall, full.precisionRecall).reduce(0.0) { $0 + ($1.1.x - $1.0.x) * $1.1.y }
+            XCTAssertEqual(steps, OutlierScoring.averagePrecision(scores, outliers), accuracy: 1e-12)
+            // Thinned: few vertices, the end points kept, and the same curves whatever order the samples came in.
+            let thinned = OutlierScoring.evaluate(scores: scores, outliers: outliers)
+            let roc = thinned.roc ?? []
+            XCTAssertLessThanOrEqual(roc.count, 202)
+            XCTAssertEqual(roc.first, CurvePoint(x: 0, y: 0))
+            XCTAssertEqual(roc.last, CurvePoint(x: 1, y: 1))
+            XCTAssertEqual(thinned.precisionRecall?.last, full.precisionRecall.last)
+            let shuffled = Array(zip(scores, outliers)).shuffled(using: &generator)
+            XCTAssertEqual(OutlierScoring.evaluate(scores: shuffled.map { $0.0 }, outliers: shuffled.map { $0.1 }), thinned)
+        }
+    }
+
+    func testOverlayGridKeepsEveryCountAndComparesFractions() throws {
+        let small = ScoreStatistics.histogram([0, 0.002, 0.03, 0.05, 0.4].sorted(), bins: 50, scale: .logarithmic)
+        let large = ScoreStatistics.histogram((1...400).map { Double($0) / 100 }, bins: 50, scale: .logarithmic)
+        XCTAssertEqual(HistogramOverlay.suggestedBins([small, large]), 6, "2√5 rounds to 4, at least 6")
+        let grid = try XCTUnwrap(HistogramOverlay.grid([small, large], bins: 6))
+        XCTAssertEqual(grid.edges.count, 7)
+        XCTAssertEqual(grid.edges.first!, 0.002, accuracy: 1e-15)
+        XCTAssertEqual(grid.edges.last!, 4, accuracy: 1e-12)
+        // Fractions of each set's samples; the value ≤ 0 counts in the denominator only.
+        XCTAssertEqual(grid.fractions[0].reduce(0, +), 4.0 / 5, accuracy: 1e-12)
+        XCTAssertEqual(grid.fractions[1].reduce(0, +), 1, accuracy: 1e-12)
+        XCTAssertEqual(grid.fractions[0].map { ($0 * 5).rounded() }, [1, 0, 2, 0, 1, 0])  // 0.002 | 0.03, 0.05 | 0.4 over decades of 0.55
+        XCTAssertNil(HistogramOverlay.grid([small, ScoreStatistics.histogram([1, 2], bins: 4, scale: .linear)], bins: 6), "scales differ")
+    }
 }
+

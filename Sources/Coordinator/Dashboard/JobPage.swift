@@ -38,16 +38,22 @@ struct JobPage: Sendable {
         out += SVGChart.histogram(p.fi.histogram, title: "FI distribution", xLabel: "FI")
         out += SVGChart.histogram(p.saturation.histogram, title: "Saturation FI / ((1 − p)/p)", xLabel: "saturation")
         if let comparison = s.comparison {
-            out += SVGChart.histogram(comparison.fi.histogram, title: "FI of the comparison set", xLabel: "FI")
+            out += "<h2>Primary against comparison set</h2>"
+            let ks = s.comparisonTest.map { test in
+                "Kolmogorov–Smirnov D = \(HTML.number(test.fi.ksStatistic, digits: 3)), p = \(HTML.number(test.fi.ksPValue, digits: 3))"
+            }
+            out += SVGChart.overlay([("primary (\(p.samples))", p.fi.histogram), ("comparison (\(comparison.samples))", comparison.fi.histogram)],
+                                    title: "FI of both sets", xLabel: "FI", note: ks)
             if let test = s.comparisonTest {
-                out += "<p>Two-sample Kolmogorov–Smirnov test of FI: D = \(HTML.number(test.fi.ksStatistic, digits: 3)), p = \(HTML.number(test.fi.ksPValue, digits: 3)); mean difference \(HTML.number(test.fi.meanDifference, digits: 3)).</p>"
+                out += "<p>Two-sample Kolmogorov–Smirnov test of FI: D = \(HTML.number(test.fi.ksStatistic, digits: 3)), p = \(HTML.number(test.fi.ksPValue, digits: 3)); mean difference \(HTML.number(test.fi.meanDifference, digits: 3)); of the Jacobian norm: D = \(HTML.number(test.jacobianNorm.ksStatistic, digits: 3)), p = \(HTML.number(test.jacobianNorm.ksPValue, digits: 3)).</p>"
             }
         }
         if let outliers = s.outliers {
-            out += "<h2>Outlier detection (\(outliers.outliers) outliers)</h2>" + HTML.table(["score", "ROC AUC", "average precision"], [
+            out += "<h2>Outlier detection (\(outliers.outliers) outliers)</h2>" + outlierCurves(outliers, samples: p.samples)
+                + HTML.table(["score", "ROC AUC", "average precision"], [
                 ["FI", HTML.number(outliers.fi.rocAUC, digits: 3), HTML.number(outliers.fi.averagePrecision, digits: 3)],
                 ["Jacobian norm", HTML.number(outliers.jacobianNorm.rocAUC, digits: 3), HTML.number(outliers.jacobianNorm.averagePrecision, digits: 3)],
-            ], numeric: [1, 2])
+            ] + (outliers.cook.map { [["Cook", HTML.number($0.rocAUC, digits: 3), HTML.number($0.averagePrecision, digits: 3)]] } ?? []), numeric: [1, 2])
         }
         out += "<h2>Most influential samples</h2>" + (try await topPictures(p.fi.top, id: id, spec: spec))
         out += "<h2>Per class</h2>" + HTML.table(["class", "samples", "accuracy", "FI mean", "FI median", "Jacobian norm mean", "saturation mean"],
@@ -56,6 +62,23 @@ struct JobPage: Sendable {
              HTML.number(c.jacobianNormMean), HTML.number(c.saturationMean, digits: 3)]
         }, numeric: [1, 2, 3, 4, 5, 6])
         return out
+    }
+
+    /// ROC and precision–recall curves of each score, when the summary carries them.
+    private func outlierCurves(_ o: OutlierSummary, samples: Int) -> String {
+        let scores = [("FI", o.fi), ("Jacobian norm", o.jacobianNorm)] + (o.cook.map { [("Cook", $0)] } ?? [])
+        guard scores.allSatisfy({ $0.1.roc != nil && $0.1.precisionRecall != nil }) else { return "" }
+        let color = { (n: Int) in SVGChart.palette[n % SVGChart.palette.count] }
+        let roc = scores.enumerated().map { n, score in
+            SVGChart.Series(label: "\(score.0) (AUC \(HTML.number(score.1.rocAUC, digits: 3)))", points: score.1.roc!.map { ($0.x, $0.y) }, color: color(n))
+        } + [SVGChart.Series(label: "chance", points: [(0, 0), (1, 1)], dashed: true, color: "#999")]
+        let base = Double(o.outliers) / Double(max(samples, 1))
+        let pr = scores.enumerated().map { n, score in
+            SVGChart.Series(label: "\(score.0) (AP \(HTML.number(score.1.averagePrecision, digits: 3)))",
+                            points: score.1.precisionRecall!.map { ($0.x, $0.y) }, color: color(n))
+        } + [SVGChart.Series(label: "chance (\(HTML.number(base, digits: 3)))", points: [(0, base), (1, base)], dashed: true, color: "#999")]
+        return SVGChart.curves(roc, title: "ROC: outliers by score", xLabel: "false positive rate", yLabel: "true positive rate")
+            + SVGChart.curves(pr, title: "Precision–recall: outliers by score", xLabel: "recall", yLabel: "precision")
     }
 
     /// The top samples' images with their FI, p, label and prediction (from the results).

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Protocol
 
@@ -103,6 +104,69 @@ enum SVGChart {
                 + text(String(s.label.prefix(24)), x: f.width - f.right + 42, y: ly + 4)
         }
         return svg + axes(f, xLabel: xLabel, yLabel: yLabel) + "</svg>"
+    }
+
+    /// Curves in the unit square (ROC, precision–recall) on linear axes, drawn in the order of
+    /// their points, with a legend.
+    static func curves(_ series: [Series], title: String, xLabel: String, yLabel: String) -> String {
+        var f = Frame()
+        f.right = 190
+        let px = { (x: Double) in f.left + x * f.plotWidth }
+        let py = { (y: Double) in f.top + (1 - y) * f.plotHeight }
+        var svg = open(f, title: title)
+        for t in 0...4 {
+            let v = Double(t) / 4
+            svg += line(f.left, py(v), f.left + f.plotWidth, py(v), color: "#eee") + text(String(format: "%.2f", v), x: f.left - 6, y: py(v) + 4, anchor: "end")
+            svg += line(px(v), f.top, px(v), f.top + f.plotHeight, color: "#eee") + text(String(format: "%.2f", v), x: px(v), y: f.top + f.plotHeight + 16, anchor: "middle")
+        }
+        for (n, s) in series.enumerated() {
+            let path = s.points.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
+            svg += legend(n, s, f)
+        }
+        return svg + axes(f, xLabel: xLabel, yLabel: yLabel) + "</svg>"
+    }
+
+    private static func legend(_ n: Int, _ s: Series, _ f: Frame) -> String {
+        let ly = f.top + 8 + Double(n) * 16
+        return line(f.width - f.right + 12, ly, f.width - f.right + 36, ly, color: s.color, width: 2, dash: s.dashed)
+            + text(String(s.label.prefix(26)), x: f.width - f.right + 42, y: ly + 4)
+    }
+
+    /// Several histograms over one axis as step lines of the fraction of each set's samples on
+    /// common bins (`HistogramOverlay`), so sets of different sizes compare; `note` goes under
+    /// the title.
+    static func overlay(_ sets: [(label: String, histogram: Histogram)], title: String, xLabel: String, note: String?) -> String {
+        var f = Frame()
+        f.right = 190
+        if note != nil { (f.height, f.top) = (f.height + 18, f.top + 18) }
+        let histograms = sets.map(\.histogram)
+        guard let grid = HistogramOverlay.grid(histograms, bins: HistogramOverlay.suggestedBins(histograms)) else { return "" }
+        let logarithmic = grid.scale == .logarithmic
+        let map = { (v: Double) in logarithmic ? log10(max(v, .leastNormalMagnitude)) : v }
+        let (lo, hi) = (map(grid.edges.first!), max(map(grid.edges.last!), map(grid.edges.first!) + 1e-300))
+        let top = max(grid.fractions.joined().max() ?? 1, 1e-300) * 1.05
+        let px = { (v: Double) in f.left + (map(v) - lo) / (hi - lo) * f.plotWidth }
+        let py = { (fraction: Double) in f.top + (1 - fraction / top) * f.plotHeight }
+        var svg = open(f, title: title)
+        for t in 0...4 {
+            let fraction = top / 1.05 * Double(t) / 4, v = lo + (hi - lo) * Double(t) / 4
+            svg += line(f.left, py(fraction), f.left + f.plotWidth, py(fraction), color: "#eee")
+                + text(String(format: "%.2g", fraction), x: f.left - 6, y: py(fraction) + 4, anchor: "end")
+            svg += text(logarithmic ? String(format: "1e%.1f", v) : String(format: "%.3g", v), x: f.left + (v - lo) / (hi - lo) * f.plotWidth,
+                        y: f.top + f.plotHeight + 16, anchor: "middle")
+        }
+        for (n, (set, fractions)) in zip(sets, grid.fractions).enumerated() {
+            var points = [(px(grid.edges[0]), py(0))]
+            for (i, fraction) in fractions.enumerated() { points += [(px(grid.edges[i]), py(fraction)), (px(grid.edges[i + 1]), py(fraction))] }
+            points.append((px(grid.edges[fractions.count]), py(0)))
+            let color = palette[n % palette.count]
+            svg += "<polyline points=\"\(points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            svg += legend(n, Series(label: set.label, points: [], color: color), f)
+        }
+        svg += axes(f, xLabel: xLabel + (logarithmic ? " (log scale)" : ""), yLabel: "fraction of samples")
+        if let note { svg += text(note, x: f.left, y: 38, size: 12) }
+        return svg + "</svg>"
     }
 
     /// One box per entry (5 %, 25 %, 50 %, 75 %, 95 % quantiles) on a log y axis, left to right.

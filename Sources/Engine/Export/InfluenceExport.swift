@@ -1,7 +1,8 @@
 import Foundation
 import Protocol
 
-/// The files of an `influence` job: summary.json, samples.csv (and samples_compare.csv).
+/// The files of an `influence` job: summary.json, samples.csv (and samples_compare.csv), and the
+/// pictures of `InfluenceFigures.influence`.
 public enum InfluenceExport {
     public static let columns = ["index", "label", "predicted", "p_label", "fi", "fi_reference", "jacobian_norm", "rank", "saturation",
                                  "true_label", "cook", "outlier"]
@@ -14,6 +15,7 @@ public enum InfluenceExport {
             guard set == .primary || !rows.isEmpty else { continue }
             try files.csv(header: columns, rows: rows.map(cells), name)
         }
+        for (name, canvas) in InfluenceFigures.influence(summary) { try files.png(canvas, name) }
         return files.written
     }
 
@@ -24,7 +26,8 @@ public enum InfluenceExport {
     }
 }
 
-/// The files of an `influence-params` job: summary.json and layers.csv (one row per sample and layer).
+/// The files of an `influence-params` job: summary.json, layers.csv (one row per sample and
+/// layer) and layers.png (per-layer FI box plots along the depth).
 public enum InfluenceParamsExport {
     public static let columns = ["index", "layer", "parameters", "fi", "fi_reference", "rank", "label", "predicted", "p_label", "saturation"]
 
@@ -41,6 +44,7 @@ public enum InfluenceParamsExport {
             }
         }
         try files.csv(header: columns, rows: cells, "layers.csv")
+        try files.png(InfluenceFigures.layers(summary), "layers.png")
         return files.written
     }
 }

@@ -6,7 +6,42 @@ public enum OutlierScoring {
     /// as scikit-learn defines it (thresholds at the distinct scores, descending).
     public static func evaluate(scores: [Double], outliers: [Bool]) -> OutlierDetection {
         precondition(scores.count == outliers.count)
-        return OutlierDetection(rocAUC: rocAUC(scores, outliers), averagePrecision: averagePrecision(scores, outliers))
+        let (roc, precisionRecall) = curves(scores, outliers)
+        return OutlierDetection(rocAUC: rocAUC(scores, outliers), averagePrecision: averagePrecision(scores, outliers),
+                                roc: roc, precisionRecall: precisionRecall)
+    }
+
+    /// The ROC and precision–recall curves with one vertex per distinct score (descending), as
+    /// scikit-learn's `roc_curve` and `precision_recall_curve` draw them, thinned for a summary:
+    /// a vertex is kept when it lies at least `spacing` (in |Δx| + |Δy|) from the last one kept,
+    /// and the last is always kept — a ROC curve then has at most about 2 / `spacing` vertices.
+    /// Ties sit at one threshold, so the curves depend only on the (score, label) pairs.
+    static func curves(_ scores: [Double], _ outliers: [Bool], spacing: Double = 0.01) -> (roc: [CurvePoint], precisionRecall: [CurvePoint]) {
+        let positives = outliers.filter { $0 }.count, negatives = outliers.count - positives
+        guard positives > 0, negatives > 0 else { return ([], []) }
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var roc = [CurvePoint(x: 0, y: 0)], precisionRecall: [CurvePoint] = []
+        var (truePositives, falsePositives, i) = (0, 0, 0)
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
+            for t in i...j { if outliers[order[t]] { truePositives += 1 } else { falsePositives += 1 } }
+            let recall = Double(truePositives) / Double(positives)
+            roc.append(CurvePoint(x: Double(falsePositives) / Double(negatives), y: recall))
+            precisionRecall.append(CurvePoint(x: recall, y: Double(truePositives) / Double(j + 1)))
+            i = j + 1
+        }
+        return (thinned(roc, spacing), thinned(precisionRecall, spacing))
+    }
+
+    static func thinned(_ points: [CurvePoint], _ spacing: Double) -> [CurvePoint] {
+        guard var last = points.first else { return [] }
+        var kept = [last]
+        for (n, p) in points.enumerated().dropFirst() where n == points.count - 1 || abs(p.x - last.x) + abs(p.y - last.y) >= spacing {
+            kept.append(p)
+            last = p
+        }
+        return kept
     }
 
     static func rocAUC(_ scores: [Double], _ outliers: [Bool]) -> Double {
