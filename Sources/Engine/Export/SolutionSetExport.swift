@@ -42,8 +42,8 @@ public enum SolutionSetExport {
     /// Labels in ASCII: the chart's bitmap font has no Greek.
     static func chart(_ summary: SolutionSetSummary) -> LineChart {
         let candidates: [(String, KeyPath<SolutionSetPoint, Double?>, Bool)] = [
-            ("estimate: farthest from w_bar", \.estimatedFarthestFromBase, false),
-            ("retrained: nearest to w_bar", \.retrainedDistanceFromBase, false),
+            ("estimate: max from w_bar", \.estimatedFarthestFromBase, false),
+            ("retrained: min from w_bar", \.retrainedDistanceFromBase, false),
             ("h(estimate, retrained)", \.hausdorff, true),
             ("h(retrained at 0, retrained)", \.retrainedShift, true),
         ]
