@@ -59,10 +59,19 @@ enum SVGChart {
             let height = Double(count) / max(top, 1) * f.plotHeight
             svg += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(f.top + f.plotHeight - height))\" width=\"\(fmt(max(x1 - x0 - 1, 1)))\" height=\"\(fmt(height))\" fill=\"#2f7dd1\"/>"
         }
-        for t in 0...4 {
-            let value = lo + span * Double(t) / 4
-            let label = logarithmic ? String(format: "1e%.1f", value) : String(format: span < 1e-3 * max(abs(hi), 1) ? "%.6g" : "%.3g", value)
-            svg += text(label, x: f.left + f.plotWidth * Double(t) / 4, y: f.top + f.plotHeight + 16, anchor: "middle")
+        if logarithmic {
+            for t in 0...4 {
+                let value = lo + span * Double(t) / 4
+                svg += text(String(format: "1e%.1f", value), x: f.left + f.plotWidth * Double(t) / 4, y: f.top + f.plotHeight + 16, anchor: "middle")
+            }
+        } else {
+            // A range too narrow for its magnitude (saturation just around 1) gets offsets as labels.
+            let ticks = AxisTicks.ticks(lo...(lo + span), logarithmic: false)
+            for (n, tick) in ticks.enumerated() {
+                // The last label ends at the axis end, so that a long offset is not cut off.
+                svg += text(tick.label, x: f.left + (tick.value - lo) / span * f.plotWidth, y: f.top + f.plotHeight + 16,
+                            anchor: n == ticks.count - 1 ? "end" : "middle")
+            }
         }
         svg += axes(f, xLabel: xLabel + (logarithmic ? " (log scale)" : ""), yLabel: "samples")
         if h.nonPositive > 0 { svg += text("\(h.nonPositive) values ≤ 0 not shown", x: f.left + f.plotWidth, y: f.top - 6, anchor: "end") }
