@@ -26,6 +26,9 @@ public protocol Analysis {
     /// the summary does not depend on sharding or delivery order.
     static func aggregate(_ job: JobSpec<Options>, results: [ShardResult]) -> Summary
 
+    /// Whether results refer to artifacts (weight vectors); when not, nobody decodes results to look.
+    static var resultsReferToArtifacts: Bool { get }
+
     /// The artifacts a result refers to (weight vectors), fetched before aggregating.
     static func artifacts(of result: ShardResult) -> [ArtifactReference]
 
@@ -35,6 +38,8 @@ public protocol Analysis {
 
 extension Analysis {
     public static func prepare(_ job: inout JobSpec<Options>, inputs: AnalysisInputs) {}
+
+    public static var resultsReferToArtifacts: Bool { false }
 
     public static func artifacts(of result: ShardResult) -> [ArtifactReference] { [] }
 

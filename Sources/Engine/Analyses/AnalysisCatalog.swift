@@ -77,7 +77,9 @@ public struct AnyAnalysis: Sendable {
             return try WireJSON.text(A.aggregate(job, results: decoded, artifacts: artifacts))
         }
         referencedArtifacts = { results in
-            try results.flatMap { A.artifacts(of: try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false)) }
+            // Results that never refer to artifacts (large maps, for one) are not decoded again.
+            guard A.resultsReferToArtifacts else { return [] }
+            return try results.flatMap { A.artifacts(of: try WireJSON.decode(A.ShardResult.self, from: $0, field: "result", strict: false)) }
         }
         exportFiles = { spec, summary, results, inputs, pictures, directory in
             let job = try WireJSON.decode(JobSpec<A.Options>.self, from: spec, field: "job", strict: false)

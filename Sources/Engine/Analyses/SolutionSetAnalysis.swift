@@ -74,7 +74,8 @@ public enum SolutionSetAnalysis: Analysis {
             task: .solve, index: start, vector: try store(solution.v, name: "solve-\(start).npy", outputs),
             vectorNorm: VectorMath.norm(solution.v), residual: solution.residual, normalEquationResidual: solution.normalEquationResidual,
             iterations: solution.iterations, converged: solution.converged,
-            lossesAtBase: o.deltas.map { problem.losses(at: base, delta: $0) },
+            // w̄'s losses are the same for every start: start 0 records them.
+            lossesAtBase: start == 0 ? o.deltas.map { problem.losses(at: base, delta: $0) } : [],
             losses: o.deltas.map { problem.losses(at: VectorMath.axpy($0, solution.v, base), delta: $0) })
     }
 
@@ -103,6 +104,8 @@ public enum SolutionSetAnalysis: Analysis {
         guard let outputs else { throw AnalysisError("solution-set writes weight vectors, and this runner gave them no place") }
         return try outputs.store(NPY.encode(NDArray(shape: [vector.count], storage: .float64(vector))), name: name)
     }
+
+    public static var resultsReferToArtifacts: Bool { true }
 
     public static func artifacts(of result: SolutionSetShardResult) -> [ArtifactReference] {
         [result.vector, result.start].compactMap { $0 }

@@ -75,7 +75,8 @@ public final class NetworkObjective: TrainingObjective, @unchecked Sendable {
         return net.backward(pass, seed: seed, input: true).input!.scalars
     }
 
-    /// The real losses (no frozen branches) at w with the perturbed points displaced by d.
+    /// The real losses (no frozen branches) at w with the perturbed points displaced by d, and
+    /// on the clean set — one pass over the set serves both.
     public func losses(at w: [Double], displacement d: [Double]) -> PerturbedLosses {
         let net = network(at: w)
         let pointLosses = Self.losses(net.forward(displaced(d)).logits, labels: points.map { labels[$0] })
@@ -89,8 +90,10 @@ public final class NetworkObjective: TrainingObjective, @unchecked Sendable {
         }
         // The set's total with each perturbed point's clean loss replaced by its displaced loss.
         let clean = Self.losses(net.forward(pointImages).logits, labels: points.map { labels[$0] })
-        let total = sums.reduce(0, +) - clean.reduce(0, +) + pointLosses.reduce(0, +)
-        return PerturbedLosses(pointLoss: pointLosses.reduce(0, +) / Double(points.count), trainingLoss: total / Double(sampleCount))
+        let cleanTotal = sums.reduce(0, +)
+        let total = cleanTotal - clean.reduce(0, +) + pointLosses.reduce(0, +)
+        return PerturbedLosses(pointLoss: pointLosses.reduce(0, +) / Double(points.count), trainingLoss: total / Double(sampleCount),
+                               cleanTrainingLoss: cleanTotal / Double(sampleCount))
     }
 
     /// Cross-entropy per sample, with probabilities formed in Double.

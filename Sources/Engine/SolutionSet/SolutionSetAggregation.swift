@@ -42,7 +42,7 @@ struct SolutionSetAggregation {
 
         var points: [SolutionSetPoint] = []
         for (k, delta) in o.deltas.enumerated() {
-            let base = solves.first?.lossesAtBase[safe: k] ?? retrains.first { $0.delta == delta }?.lossesAtBase.first
+            let base = solves.lazy.compactMap { $0.lossesAtBase[safe: k] }.first ?? retrains.first { $0.delta == delta }?.lossesAtBase.first
                 ?? LossesAtDelta(delta: delta, pointLoss: .nan, trainingLoss: .nan, cleanTrainingLoss: .nan)
             let runs = retrains.filter { $0.delta == delta }
             var point = SolutionSetPoint(delta: delta, estimatedSize: accepted.count, retrainedSize: runs.count, lossesAtBase: base)

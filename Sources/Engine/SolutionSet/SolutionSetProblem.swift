@@ -35,9 +35,8 @@ final class SolutionSetProblem: @unchecked Sendable {
 
     /// Losses at w with the perturbed points moved by δΔ, and on the clean set.
     func losses(at w: [Double], delta: Double) -> LossesAtDelta {
-        let moved = objective.losses(at: w, displacement: VectorMath.scaled(directions, delta))
-        let clean = objective.losses(at: w, displacement: [])
-        return LossesAtDelta(delta: delta, pointLoss: moved.pointLoss, trainingLoss: moved.trainingLoss, cleanTrainingLoss: clean.trainingLoss)
+        let losses = objective.losses(at: w, displacement: VectorMath.scaled(directions, delta))
+        return LossesAtDelta(delta: delta, pointLoss: losses.pointLoss, trainingLoss: losses.trainingLoss, cleanTrainingLoss: losses.cleanTrainingLoss)
     }
 }
 

@@ -15,10 +15,13 @@ public protocol TrainingObjective: Sendable {
     func pointsInputGradient(at w: [Double]) -> [Double]
 }
 
-/// Losses where a solution is judged: on the perturbed points, and on the whole training set
-/// with the perturbed points moved (both means).
+/// Losses where a solution is judged: on the perturbed points, on the whole training set with the
+/// perturbed points moved, and on the clean training set (all means).
 public struct PerturbedLosses: Codable, Equatable, Sendable {
     public var pointLoss: Double
     public var trainingLoss: Double
-    public init(pointLoss: Double, trainingLoss: Double) { (self.pointLoss, self.trainingLoss) = (pointLoss, trainingLoss) }
+    public var cleanTrainingLoss: Double
+    public init(pointLoss: Double, trainingLoss: Double, cleanTrainingLoss: Double) {
+        (self.pointLoss, self.trainingLoss, self.cleanTrainingLoss) = (pointLoss, trainingLoss, cleanTrainingLoss)
+    }
 }
